@@ -1,0 +1,46 @@
+//! The application state every command, job and front end shares: settings, database,
+//! translations, manifests, plans, file store, keyring, metrics and the registered notifiers.
+//! Built once at start-up and passed by reference: nothing global.
+
+use std::sync::Arc;
+
+use sqlx::PgPool;
+
+use crate::bot::notifier::Notifiers;
+use crate::crypto::Keyring;
+use crate::domain::files::FileStore;
+use crate::domain::plans::Plans;
+use crate::i18n::I18n;
+use crate::manifest::Manifests;
+use crate::metrics::Metrics;
+use crate::settings::Settings;
+
+#[derive(Debug)]
+pub struct App {
+    pub settings: Settings,
+    pub db: PgPool,
+    pub i18n: I18n,
+    pub manifests: Manifests,
+    pub plans: Plans,
+    pub files: FileStore,
+    pub keyring: Keyring,
+    pub metrics: Metrics,
+    pub notifiers: Notifiers,
+}
+
+impl App {
+    pub fn new(settings: Settings, db: PgPool) -> anyhow::Result<Arc<App>> {
+        let keyring = Keyring::load(settings.token_encryption_keys.as_ref(), &settings.data_dir)?;
+        Ok(Arc::new(App {
+            i18n: I18n::load()?,
+            manifests: Manifests::load()?,
+            plans: Plans::load(settings.plans_file.as_deref())?,
+            files: FileStore::new(settings.files_dir()),
+            keyring,
+            metrics: Metrics::new()?,
+            notifiers: Notifiers::default(),
+            db,
+            settings,
+        }))
+    }
+}

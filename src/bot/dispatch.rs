@@ -1,0 +1,196 @@
+//! The one entry point every front end calls: `handle(app, incoming, responder)`.
+//!
+//! Resolves the account and locale, routes commands (manifest lookup, operator and plan checks,
+//! argument validation), button presses, answers and free text to `commands/`, and turns errors
+//! into replies: user errors as their translated sentence, internal ones as "something went
+//! wrong (ref …)" with the details logged under that ref.
+
+use std::time::Instant;
+
+use crate::app::App;
+use crate::bot::questions::{self, Answered};
+use crate::bot::tokenizer::{self, Line};
+use crate::bot::{
+    CommandError, CommandResult, Incoming, Input, Invocation, RawCommand, Reply, Responder, args,
+    buttons,
+};
+use crate::commands::{self, CommandName};
+use crate::domain::accounts;
+use crate::i18n::{Locale, msg};
+
+pub async fn handle(app: &App, incoming: Incoming, r: &dyn Responder) {
+    let started = Instant::now();
+    let label = metric_label(app, &incoming.input);
+    let platform = incoming.platform;
+    let mut locale = incoming
+        .forced_locale
+        .or(incoming.platform_locale)
+        .unwrap_or_default();
+    let result = match invocation(app, incoming).await {
+        Ok(inv) => {
+            locale = inv.locale;
+            route(app, &inv, r).await
+        }
+        Err(e) => Err(CommandError::Internal(e)),
+    };
+    let outcome = match &result {
+        Ok(()) => "ok",
+        Err(CommandError::User(_)) => "user_error",
+        Err(CommandError::Internal(_)) => "internal_error",
+    };
+    if let Err(error) = result {
+        report(app, locale, error, &label, r).await;
+    }
+    app.metrics
+        .commands
+        .with_label_values(&[label.as_str(), platform.as_str(), outcome])
+        .inc();
+    app.metrics
+        .command_seconds
+        .with_label_values(&[label.as_str()])
+        .observe(started.elapsed().as_secs_f64());
+}
+
+async fn invocation(app: &App, incoming: Incoming) -> anyhow::Result<Invocation> {
+    let account = accounts::resolve(
+        &app.db,
+        incoming.platform,
+        &incoming.user_id,
+        incoming.display_name.as_deref(),
+    )
+    .await?;
+    let locale = incoming
+        .forced_locale
+        .or(account.locale)
+        .or(incoming.platform_locale)
+        .unwrap_or(Locale::En);
+    Ok(Invocation {
+        account: account.id,
+        platform: incoming.platform,
+        is_operator: app
+            .settings
+            .is_operator(incoming.platform.as_str(), &incoming.user_id),
+        user_id: incoming.user_id,
+        chat: incoming.chat,
+        locale,
+        is_admin: incoming.is_admin,
+        input: incoming.input,
+    })
+}
+
+async fn route(app: &App, inv: &Invocation, r: &dyn Responder) -> CommandResult {
+    match &inv.input {
+        Input::Line(line) => match tokenizer::parse_line(line)? {
+            Line::Command(raw) => run_command(app, inv, &raw, r).await,
+            Line::Text(text) => on_text(app, inv, &text, r).await,
+        },
+        Input::Command(raw) => run_command(app, inv, raw, r).await,
+        Input::Button(id) => {
+            let action = buttons::press(app, inv, id).await??;
+            commands::on_button(app, inv, action, r).await
+        }
+        Input::Answers(answers) => match questions::answer_all(app, inv, answers.clone()).await?? {
+            Answered::Complete { purpose, answers } => {
+                commands::on_answers(app, inv, purpose, answers, r).await
+            }
+            Answered::NoQuestion | Answered::Progress => Err(msg("question-expired").into()),
+        },
+        Input::File(_) => Err(msg("err-file-unexpected").into()),
+    }
+}
+
+async fn on_text(app: &App, inv: &Invocation, text: &str, r: &dyn Responder) -> CommandResult {
+    match questions::answer_text(app, inv, r, text).await?? {
+        Answered::NoQuestion => commands::on_text(app, inv, text, r).await,
+        Answered::Progress => Ok(()),
+        Answered::Complete { purpose, answers } => {
+            commands::on_answers(app, inv, purpose, answers, r).await
+        }
+    }
+}
+
+async fn run_command(
+    app: &App,
+    inv: &Invocation,
+    raw: &RawCommand,
+    r: &dyn Responder,
+) -> CommandResult {
+    let manifest = app
+        .manifests
+        .get(&raw.name)
+        .filter(|m| !m.operator_only || inv.is_operator)
+        .ok_or_else(|| msg("err-unknown-command").arg("command", &raw.name))?;
+    let name = CommandName::from_name(&manifest.name)
+        .ok_or_else(|| anyhow::anyhow!("manifest {} has no implementation", manifest.name))?;
+    questions::cancel(app, inv).await?;
+    let plan = crate::domain::plans::plan_of(&app.db, inv.account).await?;
+    if plan < manifest.plan {
+        return Err(msg("err-plan-required")
+            .arg("command", &manifest.name)
+            .arg("plan", manifest.plan.as_str())
+            .into());
+    }
+    let args = args::validate(manifest, raw)?;
+    if manifest.slow {
+        // Typing is a courtesy: a failure to show it must not fail the command.
+        let _ = r.typing().await;
+    }
+    commands::run(name, app, inv, &args, r).await
+}
+
+async fn report(app: &App, locale: Locale, error: CommandError, label: &str, r: &dyn Responder) {
+    let text = match error {
+        CommandError::User(m) => app.i18n.render(locale, &m),
+        CommandError::Internal(e) => {
+            let reference = uuid::Uuid::new_v4().simple().to_string()[..8].to_owned();
+            tracing::error!(error_ref = %reference, command = %label, error = ?e, "command failed");
+            app.i18n
+                .render(locale, &msg("error-internal").arg("ref", reference))
+        }
+    };
+    if let Err(e) = r.send(Reply::text(text).private()).await {
+        tracing::warn!(error = ?e, "could not deliver an error reply");
+    }
+}
+
+/// Bounded label set: unknown command names are not recorded verbatim.
+fn metric_label(app: &App, input: &Input) -> String {
+    match input {
+        Input::Command(raw) if app.manifests.get(&raw.name).is_some() => raw.name.clone(),
+        Input::Line(line) => match tokenizer::parse_command(line) {
+            Ok(parsed)
+                if line.starts_with('/') && app.manifests.get(&parsed.command.name).is_some() =>
+            {
+                parsed.command.name
+            }
+            _ if line.starts_with('/') => "unknown".into(),
+            _ => "text".into(),
+        },
+        Input::Command(_) => "unknown".into(),
+        Input::Button(_) => "button".into(),
+        Input::File(_) => "file".into(),
+        Input::Answers(_) => "answers".into(),
+    }
+}
+
+/// A front end's own sentence (e.g. the console's "no such button"), in the author's language
+/// resolved the same way as for commands, without creating an account.
+pub async fn render_for(
+    app: &App,
+    platform: crate::bot::Platform,
+    user_id: &str,
+    forced: Option<Locale>,
+    platform_locale: Option<Locale>,
+    message: &crate::i18n::Msg,
+) -> String {
+    let saved = match forced {
+        Some(_) => None,
+        None => crate::db::accounts::find_by_identity(&app.db, platform, user_id)
+            .await
+            .ok()
+            .flatten()
+            .and_then(|row| row.locale.as_deref().and_then(Locale::from_tag)),
+    };
+    let locale = forced.or(saved).or(platform_locale).unwrap_or_default();
+    app.i18n.render(locale, message)
+}

@@ -1,0 +1,139 @@
+//! One implementation per command, over plain data (`Invocation` in, replies through a
+//! `Responder`). `commands/NAME.toml` is the manifest, `src/commands/NAME.rs` the code, and
+//! `locales/*/NAME.ftl` the sentences; the README's checklist adds a command.
+//!
+//! The `match` below is exhaustive on `CommandName`, so a command without code does not compile,
+//! and a test fails when a manifest has no `CommandName`.
+
+pub mod export;
+pub mod forget;
+pub mod help;
+pub mod language;
+pub mod ops;
+pub mod plan;
+pub mod start;
+
+use serde::{Deserialize, Serialize};
+
+use crate::app::App;
+use crate::bot::args::Args;
+use crate::bot::{CommandResult, Invocation, Reply, Responder};
+use crate::i18n::{Locale, msg};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CommandName {
+    Export,
+    Forget,
+    Help,
+    Language,
+    Ops,
+    Plan,
+    Start,
+}
+
+impl CommandName {
+    pub const ALL: [CommandName; 7] = [
+        CommandName::Export,
+        CommandName::Forget,
+        CommandName::Help,
+        CommandName::Language,
+        CommandName::Ops,
+        CommandName::Plan,
+        CommandName::Start,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CommandName::Export => "export",
+            CommandName::Forget => "forget",
+            CommandName::Help => "help",
+            CommandName::Language => "language",
+            CommandName::Ops => "ops",
+            CommandName::Plan => "plan",
+            CommandName::Start => "start",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<CommandName> {
+        CommandName::ALL.into_iter().find(|c| c.as_str() == name)
+    }
+}
+
+pub async fn run(
+    name: CommandName,
+    app: &App,
+    inv: &Invocation,
+    args: &Args,
+    r: &dyn Responder,
+) -> CommandResult {
+    match name {
+        CommandName::Export => export::run(app, inv, r).await,
+        CommandName::Forget => forget::run(app, inv, r).await,
+        CommandName::Help => help::run(app, inv, args, r).await,
+        CommandName::Language => language::run(app, inv, args, r).await,
+        CommandName::Ops => ops::run(app, inv, args, r).await,
+        CommandName::Plan => plan::run(app, inv, r).await,
+        CommandName::Start => start::run(app, inv, args, r).await,
+    }
+}
+
+/// What a button does once pressed. Stored as JSON behind the button's opaque id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum ButtonAction {
+    ConfirmForget,
+    CancelForget,
+    SetLanguage { locale: Locale },
+}
+
+impl ButtonAction {
+    /// One-shot actions run once; the others may be pressed again until they expire.
+    pub fn single_use(&self) -> bool {
+        match self {
+            ButtonAction::ConfirmForget | ButtonAction::CancelForget => true,
+            ButtonAction::SetLanguage { .. } => false,
+        }
+    }
+}
+
+pub async fn on_button(
+    app: &App,
+    inv: &Invocation,
+    action: ButtonAction,
+    r: &dyn Responder,
+) -> CommandResult {
+    match action {
+        ButtonAction::ConfirmForget => forget::confirm(app, inv, r).await,
+        ButtonAction::CancelForget => forget::cancel(app, inv, r).await,
+        ButtonAction::SetLanguage { locale } => language::set(app, inv, locale, r).await,
+    }
+}
+
+/// What a stored question's answers are for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QuestionPurpose {
+    /// Onboarding: what to call the creator.
+    Name,
+}
+
+pub async fn on_answers(
+    app: &App,
+    inv: &Invocation,
+    purpose: QuestionPurpose,
+    answers: Vec<String>,
+    r: &dyn Responder,
+) -> CommandResult {
+    match purpose {
+        QuestionPurpose::Name => start::save_name(app, inv, answers, r).await,
+    }
+}
+
+/// Free text with no pending question. Conversations (brainstorms) will claim it here.
+pub async fn on_text(app: &App, inv: &Invocation, _text: &str, r: &dyn Responder) -> CommandResult {
+    r.send(Reply::text(
+        app.i18n.render(inv.locale, &msg("free-text-hint")),
+    ))
+    .await?;
+    Ok(())
+}

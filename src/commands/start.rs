@@ -1,0 +1,78 @@
+//! `/start [payload]`: onboarding. A payload (Telegram deep links `t.me/<bot>?start=<payload>`)
+//! is routed by its prefix to the module that issued it; the core issues none yet, so an unknown
+//! payload falls back to the welcome. Asks the creator's name once.
+
+use crate::app::App;
+use crate::bot::args::Args;
+use crate::bot::questions::{self, Field};
+use crate::bot::{CommandResult, Invocation, Reply, Responder};
+use crate::commands::QuestionPurpose;
+use crate::db;
+use crate::i18n::msg;
+
+const MAX_NAME_CHARS: usize = 80;
+
+pub async fn run(app: &App, inv: &Invocation, args: &Args, r: &dyn Responder) -> CommandResult {
+    if let Some(payload) = args.text("payload") {
+        // Prefixes are added here as modules issue deep links (e.g. "oauth-", "link-").
+        tracing::info!(
+            payload_len = payload.len(),
+            "start payload with no handler; showing the welcome"
+        );
+    }
+    let account = db::accounts::get(&app.db, inv.account).await?;
+    let tr = |m| app.i18n.render(inv.locale, &m);
+    match account.and_then(|a| a.name) {
+        Some(name) => {
+            r.send(
+                Reply::text(tr(msg("start-welcome-back").arg("name", name)))
+                    .block(tr(msg("start-what-next"))),
+            )
+            .await?;
+        }
+        None => {
+            r.send(Reply::text(tr(msg("start-welcome"))).block(tr(msg("start-what-next"))))
+                .await?;
+            questions::ask(
+                app,
+                inv,
+                r,
+                QuestionPurpose::Name,
+                Field::new(msg("start-ask-name")),
+            )
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+pub async fn save_name(
+    app: &App,
+    inv: &Invocation,
+    answers: Vec<String>,
+    r: &dyn Responder,
+) -> CommandResult {
+    let name = answers.into_iter().next().unwrap_or_default();
+    if name.chars().count() > MAX_NAME_CHARS || name.chars().any(char::is_control) {
+        let problem = msg("start-name-invalid").arg("max", MAX_NAME_CHARS);
+        r.send(Reply::text(app.i18n.render(inv.locale, &problem)))
+            .await?;
+        // Ask again rather than leave the creator without a question to answer.
+        questions::ask(
+            app,
+            inv,
+            r,
+            QuestionPurpose::Name,
+            Field::new(msg("start-ask-name")),
+        )
+        .await?;
+        return Ok(());
+    }
+    db::accounts::set_name(&app.db, inv.account, &name).await?;
+    r.send(Reply::text(app.i18n.render(
+        inv.locale,
+        &msg("start-name-saved").arg("name", name),
+    )))
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,78 @@
+//! PostgreSQL: the pool, migrations, and the queries, one module per table family.
+//!
+//! Queries take `impl PgExecutor` so the caller owns the transaction. `DATABASE_URL` when set,
+//! otherwise the embedded cluster under the data directory (`embedded`).
+
+pub mod accounts;
+pub mod actions;
+pub mod embedded;
+pub mod files;
+pub mod jobs;
+pub mod numbers;
+pub mod questions;
+pub mod usage;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use anyhow::Context;
+use secrecy::ExposeSecret;
+use sqlx::PgPool;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+
+use crate::settings::Settings;
+
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+/// The database this process uses, and the embedded cluster when it runs one.
+pub struct Database {
+    pub pool: PgPool,
+    embedded: Option<embedded::EmbeddedPostgres>,
+}
+
+impl Database {
+    /// Connects (starting the embedded cluster when no URL is set) and applies migrations.
+    pub async fn open(settings: &Settings) -> anyhow::Result<Database> {
+        let (options, embedded) = match &settings.database_url {
+            Some(url) => {
+                let options = PgConnectOptions::from_str(url.expose_secret()).context(
+                    "DATABASE_URL is not a valid PostgreSQL URL (postgres://user:password@host/db)",
+                )?;
+                (options, None)
+            }
+            None => {
+                let pg = embedded::EmbeddedPostgres::start(&settings.data_dir).await?;
+                (pg.connect_options(), Some(pg))
+            }
+        };
+        let pool = pool(options).await?;
+        migrate(&pool).await?;
+        Ok(Database { pool, embedded })
+    }
+
+    /// Closes the pool; the last process using the embedded cluster stops it.
+    pub async fn close(self) {
+        self.pool.close().await;
+        if let Some(pg) = self.embedded
+            && let Err(e) = pg.release().await
+        {
+            tracing::warn!(error = %e, "could not release the embedded database");
+        }
+    }
+}
+
+pub async fn pool(options: PgConnectOptions) -> anyhow::Result<PgPool> {
+    PgPoolOptions::new()
+        .max_connections(20)
+        .acquire_timeout(Duration::from_secs(10))
+        .connect_with(options)
+        .await
+        .context("cannot connect to PostgreSQL: check DATABASE_URL and that the server is running")
+}
+
+pub async fn migrate(pool: &PgPool) -> anyhow::Result<()> {
+    MIGRATOR
+        .run(pool)
+        .await
+        .context("applying database migrations failed")
+}

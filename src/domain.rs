@@ -1,0 +1,7 @@
+//! Business rules over plain data: accounts, plans, privacy (export/erase/merge), files.
+//! May depend on `db/` and `clients/`; never on a front end.
+
+pub mod accounts;
+pub mod files;
+pub mod plans;
+pub mod privacy;

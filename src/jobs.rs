@@ -1,0 +1,357 @@
+//! Background work in PostgreSQL: typed jobs, the workers that run them and the scheduler that
+//! enqueues recurring ones.
+//!
+//! Adding a job: a `Job` variant (its payload is the variant's fields), its `kind`, a dedupe key
+//! at the enqueue site ((kind, subject, local date) for anything sent on a schedule), and an arm
+//! in `execute`. Sending jobs go through `JobContext::send`, which implements DESIGN.md's delivery
+//! semantics: `sending` is committed before the platform call, so a crash leaves `uncertain`,
+//! never a second send.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+use tokio_util::sync::CancellationToken;
+
+use crate::app::App;
+use crate::bot::{AccountId, Destination, Platform, Reply, SendOutcome};
+use crate::db;
+
+/// Every kind of background work, with its payload.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "payload", rename_all = "snake_case")]
+pub enum Job {
+    /// Deletes expired buttons and questions, and finished jobs older than a week.
+    PurgeExpired,
+}
+
+impl Job {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Job::PurgeExpired => "purge_expired",
+        }
+    }
+
+    /// The account the job is about (erased with it by `/forget`).
+    pub fn account(&self) -> Option<AccountId> {
+        match self {
+            Job::PurgeExpired => None,
+        }
+    }
+
+    /// The chat platform it sends to: only processes with that platform claim it.
+    pub fn platform(&self) -> Option<Platform> {
+        match self {
+            Job::PurgeExpired => None,
+        }
+    }
+}
+
+/// Enqueues a job unless one with the same dedupe key exists. Returns the new id.
+pub async fn enqueue(
+    db: impl sqlx::PgExecutor<'_>,
+    job: &Job,
+    dedupe_key: &str,
+    run_at: DateTime<Utc>,
+) -> anyhow::Result<Option<i64>> {
+    let value = serde_json::to_value(job)?;
+    let payload = value
+        .get("payload")
+        .cloned()
+        .unwrap_or(serde_json::Value::Null);
+    Ok(db::jobs::enqueue(
+        db,
+        &db::jobs::NewJob {
+            kind: job.kind(),
+            dedupe_key,
+            payload: &payload,
+            user_id: job.account().map(|a| a.0),
+            platform: job.platform().map(Platform::as_str),
+            run_at,
+        },
+    )
+    .await?)
+}
+
+fn decode(kind: &str, payload: serde_json::Value) -> anyhow::Result<Job> {
+    let tagged = serde_json::json!({ "kind": kind, "payload": payload });
+    // Unit variants serialize without a payload; accept both shapes.
+    serde_json::from_value(tagged.clone())
+        .or_else(|_| serde_json::from_value(serde_json::json!({ "kind": kind })))
+        .map_err(|e| anyhow::anyhow!("job kind {kind} does not decode: {e}"))
+}
+
+/// How a job ended, when it did not simply succeed.
+#[derive(Debug, thiserror::Error)]
+pub enum JobError {
+    /// Try again later (with backoff), up to the job's attempt limit.
+    #[error("retry: {0:#}")]
+    Retry(anyhow::Error),
+    /// Never going to work: failed now.
+    #[error("fatal: {0:#}")]
+    Fatal(anyhow::Error),
+}
+
+impl From<anyhow::Error> for JobError {
+    fn from(e: anyhow::Error) -> JobError {
+        JobError::Retry(e)
+    }
+}
+
+impl From<sqlx::Error> for JobError {
+    fn from(e: sqlx::Error) -> JobError {
+        JobError::Retry(e.into())
+    }
+}
+
+/// What a running job knows about itself.
+pub struct JobContext<'a> {
+    pub app: &'a App,
+    pub id: i64,
+    pub worker: &'a str,
+    pub attempts: i32,
+    finalized: bool,
+}
+
+impl JobContext<'_> {
+    /// Sends once: `sending` is committed first; the outcome decides the job's final state.
+    pub async fn send(
+        &mut self,
+        destination: &Destination,
+        reply: Reply,
+    ) -> Result<SendOutcome, JobError> {
+        if !db::jobs::mark_sending(&self.app.db, self.id, self.worker).await? {
+            return Err(JobError::Fatal(anyhow::anyhow!(
+                "lost the job's lease before sending"
+            )));
+        }
+        let outcome = self
+            .app
+            .notifiers
+            .send(&self.app.db, destination, reply)
+            .await;
+        self.finalized = true;
+        match outcome {
+            SendOutcome::Delivered => {
+                db::jobs::complete(&self.app.db, self.id, self.worker).await?;
+            }
+            SendOutcome::Refused { retry_after } => {
+                let delay = retry_after.unwrap_or_else(|| backoff(self.attempts));
+                db::jobs::retry(
+                    &self.app.db,
+                    self.id,
+                    self.worker,
+                    "refused by the platform",
+                    delay.as_secs_f64(),
+                )
+                .await?;
+            }
+            SendOutcome::Unreachable => {
+                db::jobs::fail(
+                    &self.app.db,
+                    self.id,
+                    self.worker,
+                    "destination unreachable (paused)",
+                )
+                .await?;
+            }
+            SendOutcome::Unknown => {
+                db::jobs::mark_uncertain(
+                    &self.app.db,
+                    self.id,
+                    self.worker,
+                    "no answer after the request was sent",
+                )
+                .await?;
+            }
+        }
+        Ok(outcome)
+    }
+}
+
+async fn execute(job: Job, ctx: &mut JobContext<'_>) -> Result<(), JobError> {
+    match job {
+        Job::PurgeExpired => {
+            let db = &ctx.app.db;
+            let actions = db::actions::delete_expired(db).await?;
+            let questions = db::questions::delete_expired(db).await?;
+            let jobs = db::jobs::delete_finished_before(db, Utc::now() - chrono::Duration::days(7))
+                .await?;
+            tracing::debug!(actions, questions, jobs, "purged expired rows");
+            Ok(())
+        }
+    }
+}
+
+/// Exponential backoff with jitter: ~10 s, 20 s, 40 s… capped at one hour.
+pub fn backoff(attempts: i32) -> Duration {
+    let exp = u32::try_from(attempts.clamp(1, 12) - 1).unwrap_or(0);
+    let base = (10u64 << exp).min(3600);
+    let jitter = rand::rng().random_range(0..=base / 4);
+    Duration::from_secs(base + jitter)
+}
+
+/// Worker tuning; tests shorten the intervals.
+#[derive(Debug, Clone)]
+pub struct WorkerConfig {
+    pub idle_poll: Duration,
+    pub lease: Duration,
+}
+
+impl Default for WorkerConfig {
+    fn default() -> WorkerConfig {
+        WorkerConfig {
+            idle_poll: Duration::from_secs(1),
+            lease: Duration::from_secs(300),
+        }
+    }
+}
+
+/// Claims and runs jobs until `stop` fires; then finishes the job in hand and returns.
+pub async fn run_worker(
+    app: Arc<App>,
+    worker: String,
+    config: WorkerConfig,
+    stop: CancellationToken,
+) {
+    loop {
+        if stop.is_cancelled() {
+            return;
+        }
+        match run_one(&app, &worker, &config, &stop).await {
+            Ok(true) => continue,
+            Ok(false) => {}
+            Err(e) => tracing::error!(error = ?e, %worker, "job worker hit a database error"),
+        }
+        tokio::select! {
+            () = stop.cancelled() => return,
+            () = tokio::time::sleep(config.idle_poll) => {}
+        }
+    }
+}
+
+/// Runs at most one job; false when none was due.
+pub async fn run_one(
+    app: &App,
+    worker: &str,
+    config: &WorkerConfig,
+    stop: &CancellationToken,
+) -> anyhow::Result<bool> {
+    let platforms: Vec<String> = app
+        .notifiers
+        .platforms()
+        .iter()
+        .map(|p| p.as_str().to_owned())
+        .collect();
+    let Some(row) =
+        db::jobs::claim(&app.db, worker, &platforms, config.lease.as_secs_f64()).await?
+    else {
+        return Ok(false);
+    };
+    if stop.is_cancelled() {
+        // Claimed but not started: give it back for another process.
+        db::jobs::release(&app.db, row.id, worker).await?;
+        return Ok(false);
+    }
+    let started = Instant::now();
+    let mut ctx = JobContext {
+        app,
+        id: row.id,
+        worker,
+        attempts: row.attempts,
+        finalized: false,
+    };
+    let result = match decode(&row.kind, row.payload) {
+        Ok(job) => execute(job, &mut ctx).await,
+        Err(e) => Err(JobError::Fatal(e)),
+    };
+    let outcome = match (&result, ctx.finalized) {
+        (Ok(()), true) => "sent",
+        (Ok(()), false) => {
+            db::jobs::complete(&app.db, row.id, worker).await?;
+            "done"
+        }
+        (Err(JobError::Retry(e)), _) if row.attempts < row.max_attempts => {
+            tracing::warn!(job = row.id, kind = %row.kind, error = ?e, "job will be retried");
+            db::jobs::retry(
+                &app.db,
+                row.id,
+                worker,
+                &format!("{e:#}"),
+                backoff(row.attempts).as_secs_f64(),
+            )
+            .await?;
+            "retried"
+        }
+        (Err(e), _) => {
+            tracing::error!(job = row.id, kind = %row.kind, error = %e, "job failed");
+            db::jobs::fail(&app.db, row.id, worker, &e.to_string()).await?;
+            "failed"
+        }
+    };
+    app.metrics
+        .jobs
+        .with_label_values(&[row.kind.as_str(), outcome])
+        .inc();
+    app.metrics
+        .job_seconds
+        .with_label_values(&[row.kind.as_str()])
+        .observe(started.elapsed().as_secs_f64());
+    Ok(true)
+}
+
+/// Every minute: enqueue recurring jobs (deduplicated), reap expired leases, refresh gauges.
+pub async fn run_scheduler(app: Arc<App>, stop: CancellationToken) {
+    loop {
+        if let Err(e) = tick(&app).await {
+            tracing::error!(error = ?e, "scheduler tick failed");
+        }
+        tokio::select! {
+            () = stop.cancelled() => return,
+            () = tokio::time::sleep(Duration::from_secs(60)) => {}
+        }
+    }
+}
+
+pub async fn tick(app: &App) -> anyhow::Result<()> {
+    let now = Utc::now();
+    let key = format!("purge_expired:global:{}", now.format("%Y-%m-%dT%H"));
+    enqueue(&app.db, &Job::PurgeExpired, &key, now).await?;
+    let (retried, uncertain) = db::jobs::reap_expired(&app.db).await?;
+    if retried + uncertain > 0 {
+        tracing::warn!(retried, uncertain, "reaped jobs whose worker stopped");
+    }
+    refresh_gauges(app).await
+}
+
+pub async fn refresh_gauges(app: &App) -> anyhow::Result<()> {
+    let (depth, uncertain) = db::jobs::gauges(&app.db).await?;
+    app.metrics.queue_depth.set(depth);
+    app.metrics.uncertain_jobs.set(uncertain);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn jobs_round_trip_through_kind_and_payload() {
+        let job = Job::PurgeExpired;
+        let value = serde_json::to_value(&job).unwrap();
+        let payload = value
+            .get("payload")
+            .cloned()
+            .unwrap_or(serde_json::Value::Null);
+        assert_eq!(decode(job.kind(), payload).unwrap(), job);
+    }
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        assert!(backoff(1) >= Duration::from_secs(10) && backoff(1) <= Duration::from_secs(13));
+        assert!(backoff(3) >= Duration::from_secs(40));
+        assert!(backoff(50) <= Duration::from_secs(4500));
+    }
+}

@@ -1,0 +1,181 @@
+//! `creatorpilot`: one binary, several subcommands (DESIGN.md, "Contracts").
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use tokio::io::BufReader;
+
+use creatorpilot::i18n::{Locale, msg};
+use creatorpilot::platforms::console::{self, ConsoleOptions};
+use creatorpilot::runtime::{Runtime, WebMode};
+use creatorpilot::settings::{LogFormat, Settings};
+
+#[derive(Parser)]
+#[command(
+    name = "creatorpilot",
+    version,
+    about = "The assistant content creators keep open."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run every configured front end, the web endpoint, the scheduler and the workers.
+    Serve,
+    /// Talk to CreatorPilot from this terminal (one message per line).
+    Chat {
+        /// Who you are in the console (default: $USER, else "console").
+        #[arg(long)]
+        user: Option<String>,
+        /// Reply language for this session: en or fr.
+        #[arg(long, value_parser = parse_locale)]
+        lang: Option<Locale>,
+        /// Where attachments are written.
+        #[arg(long, default_value = "./creatorpilot-files")]
+        files: PathBuf,
+        /// Load a labelled demo creator.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Register the slash commands with Discord.
+    RegisterCommands,
+}
+
+fn parse_locale(text: &str) -> Result<Locale, String> {
+    match text {
+        "en" => Ok(Locale::En),
+        "fr" => Ok(Locale::Fr),
+        _ => Err("use en or fr".to_owned()),
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    if let Err(e) = dotenvy::dotenv()
+        && !e.not_found()
+    {
+        eprintln!("The .env file could not be read: {e}. Fix or remove it.");
+        return ExitCode::from(2);
+    }
+    let settings = match Settings::from_process_env() {
+        Ok(s) => s,
+        Err(e) => {
+            eprint!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    init_logging(&settings, matches!(cli.command, Command::Chat { .. }));
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("Could not start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli.command, settings)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("creatorpilot: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
+    match command {
+        Command::Migrate => {
+            let db = creatorpilot::db::Database::open(&settings).await?;
+            db.close().await;
+            eprintln!("Migrations applied.");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::RegisterCommands => {
+            eprintln!(
+                "Discord registration comes with the Discord front end, which is not part of this build yet; \
+                 nothing was registered."
+            );
+            Ok(ExitCode::from(2))
+        }
+        Command::Serve => {
+            let rt = Runtime::start(settings, WebMode::Required).await?;
+            tracing::info!(addr = %rt.app.settings.http_addr, "CreatorPilot is serving");
+            wait_for_stop_signal().await?;
+            tracing::info!("stop signal received: finishing work in flight");
+            rt.shutdown().await;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Chat {
+            user,
+            lang,
+            files,
+            demo,
+        } => {
+            let user = user
+                .or_else(|| std::env::var("USER").ok())
+                .filter(|u| !u.trim().is_empty())
+                .unwrap_or_else(|| "console".to_owned());
+            let rt = Runtime::start(settings, WebMode::BestEffort).await?;
+            let options = ConsoleOptions {
+                user,
+                lang,
+                files_dir: files,
+            };
+            if demo {
+                let notice = creatorpilot::bot::dispatch::render_for(
+                    &rt.app,
+                    creatorpilot::bot::Platform::Console,
+                    &options.user,
+                    lang,
+                    None,
+                    &msg("console-demo-unavailable"),
+                )
+                .await;
+                eprintln!("{notice}");
+            }
+            let result = console::run(
+                rt.app.clone(),
+                options,
+                BufReader::new(tokio::io::stdin()),
+                tokio::io::stdout(),
+            )
+            .await;
+            rt.shutdown().await;
+            result?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+async fn wait_for_stop_signal() -> anyhow::Result<()> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut term = signal(SignalKind::terminate())?;
+    let mut int = signal(SignalKind::interrupt())?;
+    tokio::select! {
+        _ = term.recv() => {}
+        _ = int.recv() => {}
+    }
+    Ok(())
+}
+
+fn init_logging(settings: &Settings, console: bool) {
+    use tracing_subscriber::EnvFilter;
+    // The console keeps stderr for what matters; `serve` logs its life.
+    let default = if console { "warn" } else { "info" };
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match settings.log_format {
+        LogFormat::Json => builder.json().init(),
+        LogFormat::Text => builder.init(),
+    }
+}

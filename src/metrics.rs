@@ -1,0 +1,77 @@
+//! Prometheus metrics, served on `METRICS_ADDR` only (never on the public port).
+
+use prometheus::{
+    Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, Opts, Registry, TextEncoder,
+};
+
+pub struct Metrics {
+    registry: Registry,
+    /// Commands by name, platform and outcome (ok, user_error, internal_error).
+    pub commands: IntCounterVec,
+    pub command_seconds: HistogramVec,
+    /// Jobs finished, by kind and outcome (done, retried, failed, uncertain).
+    pub jobs: IntCounterVec,
+    pub job_seconds: HistogramVec,
+    /// Queued jobs that are due (refreshed on scrape).
+    pub queue_depth: IntGauge,
+    /// Jobs whose send outcome is unknown (refreshed on scrape).
+    pub uncertain_jobs: IntGauge,
+}
+
+impl std::fmt::Debug for Metrics {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Metrics")
+    }
+}
+
+impl Metrics {
+    pub fn new() -> anyhow::Result<Metrics> {
+        let registry = Registry::new_custom(Some("creatorpilot".into()), None)?;
+        let commands = IntCounterVec::new(
+            Opts::new("commands_total", "Commands handled"),
+            &["command", "platform", "outcome"],
+        )?;
+        let command_seconds = HistogramVec::new(
+            HistogramOpts::new("command_duration_seconds", "Time to handle a command").buckets(
+                vec![
+                    0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0,
+                ],
+            ),
+            &["command"],
+        )?;
+        let jobs = IntCounterVec::new(
+            Opts::new("jobs_total", "Jobs finished"),
+            &["kind", "outcome"],
+        )?;
+        let job_seconds = HistogramVec::new(
+            HistogramOpts::new("job_duration_seconds", "Time to run a job"),
+            &["kind"],
+        )?;
+        let queue_depth = IntGauge::new("job_queue_depth", "Queued jobs that are due")?;
+        let uncertain_jobs = IntGauge::new("jobs_uncertain", "Jobs whose send outcome is unknown")?;
+        registry.register(Box::new(commands.clone()))?;
+        registry.register(Box::new(command_seconds.clone()))?;
+        registry.register(Box::new(jobs.clone()))?;
+        registry.register(Box::new(job_seconds.clone()))?;
+        registry.register(Box::new(queue_depth.clone()))?;
+        registry.register(Box::new(uncertain_jobs.clone()))?;
+        Ok(Metrics {
+            registry,
+            commands,
+            command_seconds,
+            jobs,
+            job_seconds,
+            queue_depth,
+            uncertain_jobs,
+        })
+    }
+
+    /// The text exposition format.
+    pub fn render(&self) -> String {
+        let mut buffer = Vec::new();
+        if let Err(e) = TextEncoder::new().encode(&self.registry.gather(), &mut buffer) {
+            tracing::error!(error = %e, "metrics did not encode");
+        }
+        String::from_utf8(buffer).unwrap_or_default()
+    }
+}

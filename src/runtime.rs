@@ -1,0 +1,123 @@
+//! What `serve` and `chat` share: the database, the application state, the web endpoints, the
+//! scheduler and the job workers, and a graceful stop (stop taking work, finish what is in
+//! flight, release the embedded database).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use tokio::net::TcpListener;
+use tokio::task::JoinSet;
+use tokio_util::sync::CancellationToken;
+
+use crate::app::App;
+use crate::db::Database;
+use crate::jobs::{self, WorkerConfig};
+use crate::settings::Settings;
+use crate::web;
+
+/// Job workers per process.
+const WORKERS: usize = 2;
+
+/// How the web endpoint is treated when its port is taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WebMode {
+    /// `serve`: a busy port is a start-up error.
+    Required,
+    /// `chat`: a busy port is said once on stderr, and the console goes on.
+    BestEffort,
+}
+
+pub struct Runtime {
+    pub app: Arc<App>,
+    stop: CancellationToken,
+    tasks: JoinSet<()>,
+    database: Database,
+}
+
+impl Runtime {
+    pub async fn start(settings: Settings, web_mode: WebMode) -> anyhow::Result<Runtime> {
+        let database = Database::open(&settings).await?;
+        let app = App::new(settings, database.pool.clone())?;
+        let stop = CancellationToken::new();
+        let mut tasks = JoinSet::new();
+
+        let public = bind(app.settings.http_addr, "HTTP_ADDR", web_mode).await?;
+        if let Some(listener) = public {
+            let router = web::public_router(app.clone());
+            let stop = stop.clone();
+            tasks.spawn(async move {
+                if let Err(e) = web::serve(listener, router, stop).await {
+                    tracing::error!(error = %e, "web endpoint stopped");
+                }
+            });
+        }
+        let metrics = bind(app.settings.metrics_addr, "METRICS_ADDR", web_mode).await?;
+        if let Some(listener) = metrics {
+            let router = web::metrics_router(app.clone());
+            let stop = stop.clone();
+            tasks.spawn(async move {
+                if let Err(e) = web::serve(listener, router, stop).await {
+                    tracing::error!(error = %e, "metrics endpoint stopped");
+                }
+            });
+        }
+        tasks.spawn(jobs::run_scheduler(app.clone(), stop.clone()));
+        let host = hostname();
+        for n in 0..WORKERS {
+            let worker = format!("{host}:{}:{n}", std::process::id());
+            tasks.spawn(jobs::run_worker(
+                app.clone(),
+                worker,
+                WorkerConfig::default(),
+                stop.clone(),
+            ));
+        }
+        Ok(Runtime {
+            app,
+            stop,
+            tasks,
+            database,
+        })
+    }
+
+    /// Stops taking work, lets jobs and requests in flight finish (up to 30 s), then closes the
+    /// database (stopping the embedded cluster when this was its last user).
+    pub async fn shutdown(mut self) {
+        self.stop.cancel();
+        let drain = async { while self.tasks.join_next().await.is_some() {} };
+        if tokio::time::timeout(Duration::from_secs(30), drain)
+            .await
+            .is_err()
+        {
+            tracing::warn!("some work did not finish within 30 s of the stop signal");
+            self.tasks.abort_all();
+        }
+        self.database.close().await;
+    }
+}
+
+async fn bind(
+    addr: std::net::SocketAddr,
+    name: &str,
+    mode: WebMode,
+) -> anyhow::Result<Option<TcpListener>> {
+    match TcpListener::bind(addr).await {
+        Ok(listener) => Ok(Some(listener)),
+        Err(e) if mode == WebMode::BestEffort => {
+            eprintln!(
+                "note: {name} {addr} is not free ({e}); continuing without it (OAuth returns will not reach this console)."
+            );
+            Ok(None)
+        }
+        Err(e) => Err(e).with_context(|| {
+            format!("cannot listen on {name} {addr}: is another instance running?")
+        }),
+    }
+}
+
+fn hostname() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|h| h.trim().to_owned())
+        .unwrap_or_else(|_| "host".to_owned())
+}

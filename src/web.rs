@@ -1,0 +1,74 @@
+//! The web endpoint (axum): `/healthz` on the public address, `/metrics` on `METRICS_ADDR` only.
+//! Later issues add OAuth callbacks, the Stripe webhook, Telegram's webhook and Discord
+//! interactions here; routes that take a raw platform body hand it to `platforms/`.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use serde_json::json;
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+
+use crate::app::App;
+
+/// Webhook bodies are small; anything bigger is refused before it is read.
+const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+pub fn public_router(app: Arc<App>) -> Router {
+    Router::new()
+        .route("/healthz", get(healthz))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .with_state(app)
+}
+
+pub fn metrics_router(app: Arc<App>) -> Router {
+    Router::new()
+        .route("/metrics", get(metrics))
+        .with_state(app)
+}
+
+async fn healthz(State(app): State<Arc<App>>) -> Response {
+    let check = tokio::time::timeout(
+        std::time::Duration::from_secs(2),
+        sqlx::query_scalar::<_, i32>("SELECT 1").fetch_one(&app.db),
+    )
+    .await;
+    match check {
+        Ok(Ok(_)) => (
+            StatusCode::OK,
+            axum::Json(json!({ "status": "ok", "database": "ok" })),
+        )
+            .into_response(),
+        _ => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            axum::Json(json!({ "status": "unavailable", "database": "unreachable" })),
+        )
+            .into_response(),
+    }
+}
+
+async fn metrics(State(app): State<Arc<App>>) -> Response {
+    if let Err(e) = crate::jobs::refresh_gauges(&app).await {
+        tracing::warn!(error = ?e, "job gauges not refreshed");
+    }
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        app.metrics.render(),
+    )
+        .into_response()
+}
+
+/// Serves until `stop` fires, then lets requests in flight finish.
+pub async fn serve(
+    listener: TcpListener,
+    router: Router,
+    stop: CancellationToken,
+) -> std::io::Result<()> {
+    axum::serve(listener, router)
+        .with_graceful_shutdown(async move { stop.cancelled().await })
+        .await
+}

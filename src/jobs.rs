@@ -115,7 +115,17 @@ pub struct JobContext<'a> {
     finalized: bool,
 }
 
-impl JobContext<'_> {
+impl<'a> JobContext<'a> {
+    pub fn new(app: &'a App, id: i64, worker: &'a str, attempts: i32) -> JobContext<'a> {
+        JobContext {
+            app,
+            id,
+            worker,
+            attempts,
+            finalized: false,
+        }
+    }
+
     /// Sends once: `sending` is committed first; the outcome decides the job's final state.
     pub async fn send(
         &mut self,

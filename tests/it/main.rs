@@ -1,1 +1,13 @@
+//! The one integration-test binary (STYLE.md): modules share the cluster and the built binary.
 
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+mod console;
+mod engine;
+mod plans;
+mod privacy;
+mod queue;
+mod web;

@@ -1,0 +1,1 @@
+//! Console end-to-end tests (being written).

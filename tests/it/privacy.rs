@@ -1,0 +1,203 @@
+//! Export, erase and merge cover every table that references an account.
+
+use std::collections::BTreeSet;
+
+use creatorpilot::bot::{AccountId, Platform};
+use creatorpilot::domain::{accounts, privacy};
+
+use crate::support::*;
+
+/// Tables with a foreign key to `users`, read from the real schema.
+async fn tables_referencing_users(pool: &sqlx::PgPool) -> BTreeSet<String> {
+    sqlx::query_scalar(
+        "SELECT DISTINCT c.conrelid::regclass::text FROM pg_constraint c
+         WHERE c.contype = 'f' AND c.confrelid = 'users'::regclass",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap()
+    .into_iter()
+    .collect()
+}
+
+#[tokio::test]
+async fn every_table_referencing_users_has_an_exporter_eraser_and_merger() {
+    let t = app().await;
+    let referencing = tables_referencing_users(&t.db.pool).await;
+    assert!(referencing.contains("chat_identities"), "{referencing:?}");
+    let covered: BTreeSet<String> = privacy::registry()
+        .iter()
+        .flat_map(|e| e.tables().iter().map(|t| (*t).to_owned()))
+        .collect();
+    let missing: Vec<_> = referencing.difference(&covered).collect();
+    assert!(
+        missing.is_empty(),
+        "tables referencing users with no AccountData entry: {missing:?}"
+    );
+}
+
+/// One row in every table that references an account.
+async fn populate(t: &TestApp, account: AccountId) {
+    let pool = &t.db.pool;
+    let a = account.0;
+    sqlx::query("INSERT INTO object_numbers (user_id, kind, last_number) VALUES ($1, 'idea', 3)")
+        .bind(a)
+        .execute(pool)
+        .await
+        .unwrap();
+    sqlx::query("INSERT INTO pending_actions (id, user_id, platform, chat_id, action, single_use, expires_at) VALUES (md5(random()::text), $1, 'telegram', '1', '{}', true, now() + interval '1 hour')").bind(a).execute(pool).await.unwrap();
+    sqlx::query("INSERT INTO pending_questions (user_id, platform, chat_id, question, expires_at) VALUES ($1, 'telegram', md5(random()::text), '{}', now() + interval '1 hour')").bind(a).execute(pool).await.unwrap();
+    sqlx::query("INSERT INTO usage_tracking (user_id, feature, count, period_start, period_end) VALUES ($1, 'ideas_generated', 4, '2026-11-01', '2026-11-30')").bind(a).execute(pool).await.unwrap();
+    sqlx::query("INSERT INTO jobs (kind, dedupe_key, payload, user_id) VALUES ('purge_expired', md5(random()::text), 'null', $1)").bind(a).execute(pool).await.unwrap();
+    let key = t.app.files.put(b"%PDF-1.7 invoice", "pdf").await.unwrap();
+    creatorpilot::db::files::insert(pool, account, &key, "invoice.pdf", "application/pdf", 16)
+        .await
+        .unwrap();
+}
+
+async fn rows_for(pool: &sqlx::PgPool, table: &str, account: AccountId) -> i64 {
+    let column = if table == "users" { "id" } else { "user_id" };
+    sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT count(*) FROM {table} WHERE {column} = $1"
+    )))
+    .bind(account.0)
+    .fetch_one(pool)
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn forget_leaves_no_row_and_no_file_behind_and_spares_others() {
+    let t = app().await;
+    let alice = accounts::resolve(&t.app.db, Platform::Telegram, "1", None)
+        .await
+        .unwrap()
+        .id;
+    let bob = accounts::resolve(&t.app.db, Platform::Telegram, "2", None)
+        .await
+        .unwrap()
+        .id;
+    populate(&t, alice).await;
+    populate(&t, bob).await;
+    let alice_key: String =
+        sqlx::query_scalar("SELECT storage_key FROM stored_files WHERE user_id = $1")
+            .bind(alice.0)
+            .fetch_one(&t.db.pool)
+            .await
+            .unwrap();
+
+    let mut tx = t.db.pool.begin().await.unwrap();
+    let erased = privacy::forget(&mut tx, alice).await.unwrap();
+    tx.commit().await.unwrap();
+    for key in &erased.file_keys {
+        t.app.files.delete(key).await.unwrap();
+    }
+
+    let mut tables = tables_referencing_users(&t.db.pool).await;
+    tables.insert("users".into());
+    for table in &tables {
+        assert_eq!(
+            rows_for(&t.db.pool, table, alice).await,
+            0,
+            "{table} still holds alice's rows"
+        );
+        assert!(
+            rows_for(&t.db.pool, table, bob).await >= 1,
+            "{table} lost bob's rows"
+        );
+    }
+    assert!(
+        t.app.files.get(&alice_key).await.is_err(),
+        "alice's file bytes remain"
+    );
+    let said: Vec<&str> = erased.lines.iter().map(|m| m.key.as_str()).collect();
+    for key in [
+        "forget-erased-identities",
+        "forget-erased-usage",
+        "forget-erased-jobs",
+        "forget-erased-files",
+        "forget-erased-account",
+    ] {
+        assert!(
+            said.contains(&key),
+            "the reply does not mention {key}: {said:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn linking_moves_everything_onto_one_account() {
+    let t = app().await;
+    let telegram = accounts::resolve(&t.app.db, Platform::Telegram, "1", None)
+        .await
+        .unwrap()
+        .id;
+    let discord = accounts::resolve(&t.app.db, Platform::Discord, "9", None)
+        .await
+        .unwrap()
+        .id;
+    populate(&t, telegram).await;
+    populate(&t, discord).await;
+    accounts::link(&t.app.db, telegram, discord).await.unwrap();
+
+    assert_eq!(rows_for(&t.db.pool, "users", telegram).await, 0);
+    for table in [
+        "chat_identities",
+        "usage_tracking",
+        "jobs",
+        "stored_files",
+        "object_numbers",
+    ] {
+        assert_eq!(
+            rows_for(&t.db.pool, table, telegram).await,
+            0,
+            "{table} kept rows of the absorbed account"
+        );
+    }
+    assert_eq!(rows_for(&t.db.pool, "chat_identities", discord).await, 2);
+    assert_eq!(rows_for(&t.db.pool, "stored_files", discord).await, 2);
+    let usage: i64 = sqlx::query_scalar("SELECT count FROM usage_tracking WHERE user_id = $1")
+        .bind(discord.0)
+        .fetch_one(&t.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(usage, 8, "usage of both accounts is added up");
+    // Both identities now reach the same account.
+    let via_telegram = accounts::resolve(&t.app.db, Platform::Telegram, "1", None)
+        .await
+        .unwrap()
+        .id;
+    assert_eq!(via_telegram, discord);
+}
+
+#[tokio::test]
+async fn export_holds_every_section_without_secrets() {
+    let t = app().await;
+    let alice = accounts::resolve(&t.app.db, Platform::Telegram, "1", Some("Alice"))
+        .await
+        .unwrap()
+        .id;
+    populate(&t, alice).await;
+    let mut tx = t.db.pool.begin().await.unwrap();
+    let doc = privacy::export(&mut tx, alice).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(doc["format_version"], 1);
+    assert!(doc["exported_at"].as_str().unwrap().ends_with('Z'));
+    assert_eq!(doc["chat_identities"][0]["platform"], "telegram");
+    assert_eq!(doc["chat_identities"][0]["display_name"], "Alice");
+    assert_eq!(doc["usage"][0]["count"], 4);
+    assert_eq!(doc["files"][0]["name"], "invoice.pdf");
+    assert_eq!(doc["scheduled_work"][0]["kind"], "purge_expired");
+    for entry in privacy::registry() {
+        assert!(
+            doc.get(entry.section()).is_some(),
+            "export lacks {}",
+            entry.section()
+        );
+    }
+    let text = doc.to_string();
+    assert!(
+        !text.contains("storage_key") && !text.contains("token"),
+        "{text}"
+    );
+}

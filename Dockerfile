@@ -6,7 +6,7 @@
 # ---- builder ---------------------------------------------------------------------------------
 FROM rust:1.95-bookworm AS builder
 
-# Compile-time checked queries use the committed .sqlx/ data: no database during the build.
+# No database during the build (queries are checked at run time, by the tests).
 ENV SQLX_OFFLINE=true \
     CARGO_INCREMENTAL=0 \
     CARGO_TERM_COLOR=never
@@ -30,7 +30,7 @@ RUN set -eux; \
         target/release/.fingerprint/creatorpilot-* \
         target/release/build/creatorpilot-*
 
-# 2. The real sources (src, commands, locales, migrations, plans, assets, .sqlx; see
+# 2. The real sources (src, commands, locales, migrations, plans; see
 #    .dockerignore for what stays out).
 COPY . .
 RUN cargo build --release --locked \

@@ -13,18 +13,20 @@ use tokio_util::sync::CancellationToken;
 use crate::app::App;
 use crate::db::Database;
 use crate::jobs::{self, WorkerConfig};
+use crate::platforms;
 use crate::settings::Settings;
 use crate::web;
 
 /// Job workers per process.
 const WORKERS: usize = 2;
 
-/// How the web endpoint is treated when its port is taken.
+/// `serve` or `chat`: how the web endpoint and the chat front ends run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WebMode {
-    /// `serve`: a busy port is a start-up error.
+    /// `serve`: a busy port is a start-up error; front ends receive updates.
     Required,
-    /// `chat`: a busy port is said once on stderr, and the console goes on.
+    /// `chat`: a busy port is said once on stderr, and the console goes on; chat platforms with a
+    /// token only send (scheduled messages), they do not receive.
     BestEffort,
 }
 
@@ -42,9 +44,14 @@ impl Runtime {
         let stop = CancellationToken::new();
         let mut tasks = JoinSet::new();
 
+        let front_ends = match web_mode {
+            WebMode::Required => platforms::Mode::Full,
+            WebMode::BestEffort => platforms::Mode::NotifyOnly,
+        };
+        let webhooks = platforms::start(&app, front_ends, &stop, &mut tasks).await;
         let public = bind(app.settings.http_addr, "HTTP_ADDR", web_mode).await?;
         if let Some(listener) = public {
-            let router = web::public_router(app.clone());
+            let router = web::public_router(app.clone(), webhooks);
             let stop = stop.clone();
             tasks.spawn(async move {
                 if let Err(e) = web::serve(listener, router, stop).await {

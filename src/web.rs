@@ -5,24 +5,69 @@
 use std::sync::Arc;
 
 use axum::Router;
+use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, State};
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use serde_json::json;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
 use crate::app::App;
+use crate::platforms::{WebhookHandler, Webhooks};
 
 /// Webhook bodies are small; anything bigger is refused before it is read.
 const MAX_BODY_BYTES: usize = 1024 * 1024;
 
-pub fn public_router(app: Arc<App>) -> Router {
+#[derive(Clone)]
+struct PublicState {
+    app: Arc<App>,
+    webhooks: Webhooks,
+}
+
+pub fn public_router(app: Arc<App>, webhooks: Webhooks) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/telegram/webhook", post(telegram_webhook))
+        .route("/discord/interactions", post(discord_interactions))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .with_state(app)
+        .with_state(PublicState { app, webhooks })
+}
+
+async fn telegram_webhook(
+    State(state): State<PublicState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    forward(state.webhooks.telegram.as_ref(), &headers, body).await
+}
+
+async fn discord_interactions(
+    State(state): State<PublicState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    forward(state.webhooks.discord.as_ref(), &headers, body).await
+}
+
+/// Hands a raw webhook request to its front end; 404 when that front end is not configured.
+async fn forward(
+    handler: Option<&Arc<dyn WebhookHandler>>,
+    headers: &HeaderMap,
+    body: Bytes,
+) -> Response {
+    let Some(handler) = handler else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let answer = handler.handle(headers, body).await;
+    let status = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (
+        status,
+        [(header::CONTENT_TYPE, answer.content_type)],
+        answer.body,
+    )
+        .into_response()
 }
 
 pub fn metrics_router(app: Arc<App>) -> Router {
@@ -31,7 +76,7 @@ pub fn metrics_router(app: Arc<App>) -> Router {
         .with_state(app)
 }
 
-async fn healthz(State(app): State<Arc<App>>) -> Response {
+async fn healthz(State(PublicState { app, .. }): State<PublicState>) -> Response {
     let check = tokio::time::timeout(
         std::time::Duration::from_secs(2),
         sqlx::query_scalar::<_, i32>("SELECT 1").fetch_one(&app.db),

@@ -28,3 +28,8 @@ question-answer-required = I need an answer here: type it, or send a command to 
 question-expired = This form has expired. Run the command again to start over.
 
 free-text-hint = Commands start with a slash, like /help. Send /help to see everything I can do.
+
+## Telegram front end.
+
+telegram-file-too-big = That file is too big for me: Telegram lets bots download files up to { $max_mb } MB. Send a smaller one.
+telegram-file-failed = I couldn't download that file from Telegram. Please send it again in a moment.

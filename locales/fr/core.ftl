@@ -28,3 +28,8 @@ question-answer-required = J'ai besoin d'une réponse ici : tapez-la, ou envoy
 question-expired = Ce formulaire a expiré. Relancez la commande pour recommencer.
 
 free-text-hint = Les commandes commencent par une barre oblique, comme /help. Envoyez /help pour voir tout ce que je sais faire.
+
+## Interface Telegram.
+
+telegram-file-too-big = Ce fichier est trop gros pour moi : Telegram permet aux bots de télécharger jusqu’à { $max_mb } Mo. Envoyez-en un plus petit.
+telegram-file-failed = Je n’ai pas pu télécharger ce fichier depuis Telegram. Renvoyez-le dans un instant, s’il vous plaît.

@@ -97,6 +97,8 @@ async fn drop_leftovers(conn: &mut PgConnection) {
 }
 
 pub async fn fresh_db() -> TestDb {
+    // As in `main`: one TLS provider for every client the tests build.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let cluster = cluster().await;
     let name = format!(
         "cp_test_{}_{}",

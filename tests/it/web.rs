@@ -20,7 +20,7 @@ async fn spawn(router: axum::Router) -> (String, CancellationToken) {
 #[tokio::test]
 async fn healthz_answers_ok_while_the_database_answers_and_503_after() {
     let t = app().await;
-    let (base, _stop) = spawn(web::public_router(t.app.clone())).await;
+    let (base, _stop) = spawn(web::public_router(t.app.clone(), Default::default())).await;
     let client = reqwest::Client::new();
     let ok = client.get(format!("{base}/healthz")).send().await.unwrap();
     assert_eq!(ok.status(), 200);
@@ -94,7 +94,7 @@ async fn metrics_count_commands_and_report_the_queue() {
 #[tokio::test]
 async fn oversized_bodies_are_refused() {
     let t = app().await;
-    let (base, _stop) = spawn(web::public_router(t.app.clone())).await;
+    let (base, _stop) = spawn(web::public_router(t.app.clone(), Default::default())).await;
     let big = vec![b'x'; 2 * 1024 * 1024];
     let status = reqwest::Client::new()
         .post(format!("{base}/healthz"))

@@ -1,0 +1,269 @@
+//! The Telegram front end (teloxide): long polling by default, webhook mode when both
+//! `TELEGRAM_WEBHOOK_URL` and `TELEGRAM_WEBHOOK_SECRET` are set.
+//!
+//! Start-up never dies on a flaky Bot API: `getMe` is retried with backoff until it answers
+//! (we never build teloxide's Dispatcher, which panics without it); `setMyCommands` and
+//! `setWebhook` are retried in the background. Updates from polling and from the webhook go
+//! through the same `Pipeline`. On stop: polling ends, updates in hand finish, and every reply
+//! already handed to the Throttle is sent before the task returns.
+
+mod menu;
+pub mod render;
+pub mod responder;
+mod updates;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use secrecy::ExposeSecret;
+use teloxide::adaptors::throttle::{Limits, Throttle};
+use teloxide::prelude::*;
+use teloxide::types::AllowedUpdate;
+use tokio::sync::OnceCell;
+use tokio::task::JoinSet;
+use tokio_util::sync::CancellationToken;
+
+use crate::app::App;
+use crate::bot::Platform;
+use crate::platforms::{Mode, WebhookHandler, WebhookResponse};
+use responder::TelegramNotifier;
+use updates::Pipeline;
+
+/// Tunables; production uses `Options::default()`, tests shorten them.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub limits: Limits,
+    pub edit_interval: Duration,
+    /// Long-polling timeout passed to getUpdates.
+    pub poll_timeout: Duration,
+    /// First and longest wait between retries of getMe and other start-up calls.
+    pub backoff: (Duration, Duration),
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            // What the product promises (teloxide's defaults differ): 1 msg/s per chat, 30/s
+            // overall, 20/min per group. Throttle applies the per-minute limit to every
+            // non-supergroup chat (basic groups and DMs alike) and the supergroup one to
+            // supergroups and channels, so both are 20.
+            limits: Limits {
+                messages_per_sec_chat: 1,
+                messages_per_sec_overall: 30,
+                messages_per_min_chat: 20,
+                messages_per_min_channel_or_supergroup: 20,
+            },
+            edit_interval: Duration::from_secs(1),
+            poll_timeout: Duration::from_secs(10),
+            backoff: (Duration::from_secs(1), Duration::from_secs(60)),
+        }
+    }
+}
+
+pub async fn start(
+    app: &Arc<App>,
+    mode: Mode,
+    stop: &CancellationToken,
+    tasks: &mut JoinSet<()>,
+) -> Option<Arc<dyn WebhookHandler>> {
+    start_with(app, Options::default(), mode, stop, tasks)
+}
+
+/// Starts the front end when `TELEGRAM_BOT_TOKEN` is set. Returns the webhook handler in webhook
+/// mode. Never fails: problems are logged and retried in the background.
+pub fn start_with(
+    app: &Arc<App>,
+    options: Options,
+    mode: Mode,
+    stop: &CancellationToken,
+    tasks: &mut JoinSet<()>,
+) -> Option<Arc<dyn WebhookHandler>> {
+    let token = app.settings.telegram.bot_token.as_ref()?;
+    let raw = Bot::new(token.expose_secret()).set_api_url(app.settings.telegram.api_url.clone());
+    // Every send through this handle is awaited by its sender (update tasks, job workers), and
+    // shutdown waits for those: the Throttle's own worker needs no joining.
+    let bot = Throttle::new_spawn(raw.clone(), options.limits);
+    app.notifiers.register(
+        Platform::Telegram,
+        Arc::new(TelegramNotifier { bot: bot.clone() }),
+    );
+    if mode == Mode::NotifyOnly {
+        return None;
+    }
+
+    let cell: Arc<OnceCell<Arc<Pipeline>>> = Arc::new(OnceCell::new());
+    let webhook = app.settings.telegram.webhook.clone();
+    let handler: Option<Arc<dyn WebhookHandler>> = webhook.as_ref().map(|w| {
+        Arc::new(Webhook {
+            secret: w.secret.expose_secret().to_owned(),
+            pipeline: cell.clone(),
+        }) as Arc<dyn WebhookHandler>
+    });
+    let app = app.clone();
+    let stop = stop.clone();
+    tasks.spawn(async move {
+        let Some(me) = get_me(&raw, &options, &stop).await else {
+            return;
+        };
+        let username = me.username.clone().unwrap_or_default();
+        tracing::info!(bot = %username, "Telegram front end is up");
+        let pipeline = Pipeline::new(
+            app.clone(),
+            bot.clone(),
+            raw.clone(),
+            username,
+            options.edit_interval,
+        );
+        let _ = cell.set(pipeline.clone());
+        let background = tokio::spawn(menu::publish(
+            app.clone(),
+            raw.clone(),
+            options.clone(),
+            stop.clone(),
+        ));
+        match webhook {
+            Some(w) => {
+                set_webhook(
+                    &raw,
+                    w.url.clone(),
+                    w.secret.expose_secret(),
+                    &options,
+                    &stop,
+                )
+                .await;
+                stop.cancelled().await;
+            }
+            None => poll(&raw, &pipeline, &options, &stop).await,
+        }
+        background.abort();
+        // Updates in hand finish; their replies are awaited, so nothing handed over is lost.
+        pipeline.tracker.close();
+        pipeline.tracker.wait().await;
+    });
+    handler
+}
+
+/// Calls getMe until it answers (or the process stops).
+async fn get_me(
+    raw: &Bot,
+    options: &Options,
+    stop: &CancellationToken,
+) -> Option<teloxide::types::Me> {
+    let mut delay = options.backoff.0;
+    loop {
+        match raw.get_me().await {
+            Ok(me) => return Some(me),
+            Err(e) => {
+                tracing::warn!(error = %e, retry_in = ?delay, "Telegram getMe failed; retrying")
+            }
+        }
+        tokio::select! {
+            () = stop.cancelled() => return None,
+            () = tokio::time::sleep(delay) => {}
+        }
+        delay = (delay * 2).min(options.backoff.1);
+    }
+}
+
+async fn set_webhook(
+    raw: &Bot,
+    url: url::Url,
+    secret: &str,
+    options: &Options,
+    stop: &CancellationToken,
+) {
+    let mut delay = options.backoff.0;
+    loop {
+        let request = raw
+            .set_webhook(url.clone())
+            .secret_token(secret.to_owned())
+            .allowed_updates(vec![AllowedUpdate::Message, AllowedUpdate::CallbackQuery]);
+        match request.await {
+            Ok(_) => return,
+            Err(e) => {
+                tracing::warn!(error = %e, retry_in = ?delay, "Telegram setWebhook failed; retrying")
+            }
+        }
+        tokio::select! {
+            () = stop.cancelled() => return,
+            () = tokio::time::sleep(delay) => {}
+        }
+        delay = (delay * 2).min(options.backoff.1);
+    }
+}
+
+/// Long polling until stopped. A webhook left over from webhook mode would make getUpdates
+/// fail, so it is removed first.
+async fn poll(raw: &Bot, pipeline: &Arc<Pipeline>, options: &Options, stop: &CancellationToken) {
+    if let Err(e) = raw.delete_webhook().await {
+        tracing::warn!(error = %e, "Telegram deleteWebhook failed; polling anyway");
+    }
+    let mut offset: i32 = 0;
+    let mut delay = options.backoff.0;
+    let timeout = u32::try_from(options.poll_timeout.as_secs()).unwrap_or(10);
+    loop {
+        let request = raw
+            .get_updates()
+            .offset(offset)
+            .timeout(timeout)
+            .allowed_updates(vec![AllowedUpdate::Message, AllowedUpdate::CallbackQuery]);
+        let result = tokio::select! {
+            () = stop.cancelled() => return,
+            result = request.send() => result,
+        };
+        match result {
+            Ok(updates) => {
+                delay = options.backoff.0;
+                for update in updates {
+                    offset = offset.max(update.id.as_offset());
+                    pipeline.submit(update);
+                }
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, retry_in = ?delay, "Telegram getUpdates failed; retrying");
+                tokio::select! {
+                    () = stop.cancelled() => return,
+                    () = tokio::time::sleep(delay) => {}
+                }
+                delay = (delay * 2).min(options.backoff.1);
+            }
+        }
+    }
+}
+
+/// `POST /telegram/webhook`: checks the secret header, then hands the update to the pipeline.
+struct Webhook {
+    secret: String,
+    pipeline: Arc<OnceCell<Arc<Pipeline>>>,
+}
+
+#[async_trait]
+impl WebhookHandler for Webhook {
+    async fn handle(&self, headers: &http::HeaderMap, body: bytes::Bytes) -> WebhookResponse {
+        let given = headers
+            .get("x-telegram-bot-api-secret-token")
+            .map(http::HeaderValue::as_bytes);
+        if !given.is_some_and(|g| constant_time_eq(g, self.secret.as_bytes())) {
+            return WebhookResponse::empty(401);
+        }
+        let Some(pipeline) = self.pipeline.get() else {
+            // Not ready yet (getMe pending): Telegram retries a non-2xx delivery later.
+            return WebhookResponse::empty(503);
+        };
+        match serde_json::from_slice::<Update>(&body) {
+            Ok(update) => {
+                pipeline.submit(update);
+                WebhookResponse::empty(200)
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "Telegram webhook body is not an Update");
+                WebhookResponse::empty(400)
+            }
+        }
+    }
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}

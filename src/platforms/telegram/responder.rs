@@ -1,0 +1,306 @@
+//! Sending to Telegram: the `Responder` for replies to an update, the `Notifier` for proactive
+//! messages, and how Telegram's answers map onto the engine's outcomes.
+//!
+//! Sends go through teloxide's `Throttle` (limits set explicitly in `telegram.rs`), which waits
+//! out a 429's `retry_after` itself. A request Telegram answered with ok:true is never repeated.
+//! Edits are coalesced to about one per second per chat: the latest text always lands.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use async_trait::async_trait;
+use teloxide::RequestError;
+use teloxide::adaptors::Throttle;
+use teloxide::prelude::*;
+use teloxide::types::{
+    ChatAction, ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, InputFile,
+    MessageId as TgMessageId, ParseMode, ReplyMarkup, ReplyParameters,
+};
+use tokio::sync::Mutex;
+
+use crate::bot::{
+    Attachment, Button, Destination, MessageId, Notifier, QuestionView, Reply, Responder,
+    SendOutcome,
+};
+use crate::platforms::console::text_prompt;
+use crate::platforms::telegram::render::{
+    CAPTION_LIMIT, MESSAGE_LIMIT, escape, escaped_utf16_len, join_blocks, split_escaped,
+};
+
+pub type TgBot = Throttle<Bot>;
+
+/// Replies to one update, in its chat.
+pub struct TelegramResponder {
+    bot: TgBot,
+    chat: ChatId,
+    /// The creator's message, replied to when asking in a group (ForceReply needs a target).
+    reply_to: Option<TgMessageId>,
+    group: bool,
+    edits: Arc<EditState>,
+    sent: Mutex<HashMap<String, Vec<TgMessageId>>>,
+}
+
+/// Coalesced edits of one chat.
+#[derive(Default)]
+pub struct EditState {
+    interval: Duration,
+    inner: Mutex<EditInner>,
+}
+
+#[derive(Default)]
+struct EditInner {
+    last: Option<Instant>,
+}
+
+impl TelegramResponder {
+    pub fn new(
+        bot: TgBot,
+        chat: ChatId,
+        reply_to: Option<TgMessageId>,
+        group: bool,
+        edit_interval: Duration,
+    ) -> Self {
+        TelegramResponder {
+            bot,
+            chat,
+            reply_to,
+            group,
+            edits: Arc::new(EditState {
+                interval: edit_interval,
+                inner: Mutex::default(),
+            }),
+            sent: Mutex::default(),
+        }
+    }
+}
+
+fn keyboard(buttons: &[Button]) -> Option<InlineKeyboardMarkup> {
+    if buttons.is_empty() {
+        return None;
+    }
+    let mut rows: Vec<Vec<InlineKeyboardButton>> = Vec::new();
+    for button in buttons {
+        let key = match button {
+            Button::Action { label, id } => {
+                InlineKeyboardButton::callback(label.clone(), id.clone())
+            }
+            Button::Link { label, url } => match url::Url::parse(url) {
+                Ok(url) => InlineKeyboardButton::url(label.clone(), url),
+                Err(_) => continue,
+            },
+        };
+        // Two a row keeps labels readable on a phone.
+        match rows.last_mut() {
+            Some(row) if row.len() < 2 => row.push(key),
+            _ => rows.push(vec![key]),
+        }
+    }
+    Some(InlineKeyboardMarkup::new(rows))
+}
+
+fn is_image(a: &Attachment) -> bool {
+    matches!(a.mime_type.as_str(), "image/png" | "image/jpeg")
+}
+
+/// Sends a whole reply to a chat: text parts (buttons on the last), then attachments; a single
+/// image with a short text goes as a photo with its caption. Returns the ids of the text parts.
+pub async fn send_reply(
+    bot: &TgBot,
+    chat: ChatId,
+    reply: &Reply,
+    markup_override: Option<ReplyMarkup>,
+    reply_to: Option<TgMessageId>,
+) -> Result<Vec<TgMessageId>, RequestError> {
+    let text = join_blocks(&reply.blocks);
+    let markup: Option<ReplyMarkup> =
+        markup_override.or_else(|| keyboard(&reply.buttons).map(ReplyMarkup::InlineKeyboard));
+    let mut ids = Vec::new();
+
+    let photo_with_caption = reply.attachments.len() == 1
+        && is_image(&reply.attachments[0])
+        && escaped_utf16_len(&text) <= CAPTION_LIMIT;
+    if photo_with_caption {
+        let a = &reply.attachments[0];
+        let mut request = bot
+            .send_photo(
+                chat,
+                InputFile::memory(a.bytes.clone()).file_name(a.file_name.clone()),
+            )
+            .caption(escape(&text))
+            .parse_mode(ParseMode::Html);
+        if let Some(m) = markup {
+            request = request.reply_markup(m);
+        }
+        let sent = request.await?;
+        ids.push(sent.id);
+        return Ok(ids);
+    }
+
+    if !text.trim().is_empty() {
+        let parts = split_escaped(&text, MESSAGE_LIMIT);
+        let last = parts.len() - 1;
+        for (i, part) in parts.into_iter().enumerate() {
+            let mut request = bot.send_message(chat, part).parse_mode(ParseMode::Html);
+            if i == 0
+                && let Some(target) = reply_to
+            {
+                request = request
+                    .reply_parameters(ReplyParameters::new(target).allow_sending_without_reply());
+            }
+            if i == last
+                && let Some(m) = markup.clone()
+            {
+                request = request.reply_markup(m);
+            }
+            ids.push(request.await?.id);
+        }
+    }
+    for a in &reply.attachments {
+        let file = InputFile::memory(a.bytes.clone()).file_name(a.file_name.clone());
+        if is_image(a) {
+            bot.send_photo(chat, file).await?;
+        } else {
+            bot.send_document(chat, file).await?;
+        }
+    }
+    Ok(ids)
+}
+
+#[async_trait]
+impl Responder for TelegramResponder {
+    async fn send(&self, reply: Reply) -> anyhow::Result<MessageId> {
+        let ids = send_reply(&self.bot, self.chat, &reply, None, None).await?;
+        let key = ids.first().map(|id| id.0.to_string()).unwrap_or_default();
+        self.sent.lock().await.insert(key.clone(), ids);
+        Ok(MessageId(key))
+    }
+
+    async fn edit(&self, message: &MessageId, reply: Reply) -> anyhow::Result<()> {
+        let ids = self
+            .sent
+            .lock()
+            .await
+            .get(&message.0)
+            .cloned()
+            .unwrap_or_default();
+        // About one edit a second per chat: wait out the interval rather than drop an edit, so
+        // the final text always lands.
+        {
+            let mut inner = self.edits.inner.lock().await;
+            if let Some(last) = inner.last {
+                let wait = self.edits.interval.saturating_sub(last.elapsed());
+                tokio::time::sleep(wait).await;
+            }
+            inner.last = Some(Instant::now());
+        }
+        let parts = split_escaped(&join_blocks(&reply.blocks), MESSAGE_LIMIT);
+        let markup = keyboard(&reply.buttons);
+        let mut new_ids = Vec::new();
+        let last = parts.len() - 1;
+        for (i, part) in parts.into_iter().enumerate() {
+            let markup = if i == last { markup.clone() } else { None };
+            match ids.get(i) {
+                Some(&id) => {
+                    let mut request = self
+                        .bot
+                        .edit_message_text(self.chat, id, part)
+                        .parse_mode(ParseMode::Html);
+                    if let Some(m) = markup {
+                        request = request.reply_markup(m);
+                    }
+                    match request.await {
+                        Ok(_) => {}
+                        // Same text as before: nothing to do.
+                        Err(RequestError::Api(teloxide::ApiError::MessageNotModified)) => {}
+                        Err(e) => return Err(e.into()),
+                    }
+                    new_ids.push(id);
+                }
+                None => {
+                    let mut request = self
+                        .bot
+                        .send_message(self.chat, part)
+                        .parse_mode(ParseMode::Html);
+                    if let Some(m) = markup {
+                        request = request.reply_markup(m);
+                    }
+                    new_ids.push(request.await?.id);
+                }
+            }
+        }
+        self.sent.lock().await.insert(message.0.clone(), new_ids);
+        Ok(())
+    }
+
+    async fn typing(&self) -> anyhow::Result<()> {
+        self.bot
+            .send_chat_action(self.chat, ChatAction::Typing)
+            .await?;
+        Ok(())
+    }
+
+    async fn ask(&self, question: &QuestionView) -> anyhow::Result<()> {
+        let reply = Reply::text(text_prompt(question));
+        // In a group the answer must come back as a reply to us: privacy mode hides other text.
+        let (markup, target) = if self.group {
+            (
+                Some(ReplyMarkup::ForceReply(ForceReply::new().selective())),
+                self.reply_to,
+            )
+        } else {
+            (None, None)
+        };
+        send_reply(&self.bot, self.chat, &reply, markup, target).await?;
+        Ok(())
+    }
+}
+
+/// Proactive sends (digests, reminders) to a saved Telegram chat.
+pub struct TelegramNotifier {
+    pub bot: TgBot,
+}
+
+#[async_trait]
+impl Notifier for TelegramNotifier {
+    async fn send(&self, destination: &Destination, reply: Reply) -> SendOutcome {
+        let Ok(chat) = destination.chat_id.parse::<i64>() else {
+            return SendOutcome::Unreachable;
+        };
+        match send_reply(&self.bot, ChatId(chat), &reply, None, None).await {
+            Ok(_) => SendOutcome::Delivered,
+            Err(e) => outcome_of(&e),
+        }
+    }
+}
+
+/// What a failed request means for a send (DESIGN.md's delivery semantics).
+pub fn outcome_of(error: &RequestError) -> SendOutcome {
+    use teloxide::ApiError as A;
+    match error {
+        RequestError::Api(
+            A::BotBlocked
+            | A::ChatNotFound
+            | A::UserDeactivated
+            | A::BotKicked
+            | A::BotKickedFromSupergroup
+            | A::BotKickedFromChannel
+            | A::GroupDeactivated
+            | A::CantInitiateConversation
+            | A::CantTalkWithBots
+            | A::NotEnoughRightsToPostMessages,
+        ) => SendOutcome::Unreachable,
+        RequestError::MigrateToChatId(_) => SendOutcome::Unreachable,
+        RequestError::RetryAfter(seconds) => SendOutcome::Refused {
+            retry_after: Some(seconds.duration()),
+        },
+        // An answer came back: refused, nothing delivered.
+        RequestError::Api(_) => SendOutcome::Refused { retry_after: None },
+        // The connection never opened: nothing was written.
+        RequestError::Network(e) if e.is_connect() => SendOutcome::Refused { retry_after: None },
+        // Written, then no usable answer: it may have arrived.
+        RequestError::Network(_) | RequestError::InvalidJson { .. } | RequestError::Io(_) => {
+            SendOutcome::Unknown
+        }
+    }
+}

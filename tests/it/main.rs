@@ -10,4 +10,5 @@ mod engine;
 mod plans;
 mod privacy;
 mod queue;
+mod telegram;
 mod web;

@@ -235,6 +235,7 @@ fn fast_mode() -> bool {
     std::env::var(FAST_ENV).is_ok_and(|v| matches!(v.trim(), "1" | "true" | "yes"))
 }
 
+/// The one shape of file-system failure, shared by `paths` and `tools`.
 fn io_error(action: &'static str, path: &Path, source: io::Error) -> EmbeddedError {
     EmbeddedError::Io {
         action,

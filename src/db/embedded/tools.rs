@@ -68,6 +68,7 @@ fn find_on_path(name: &str) -> Option<PathBuf> {
         .find(|candidate| is_executable(candidate))
 }
 
+/// Clears a crashed server's leftovers, creates the cluster on first use and runs `pg_ctl start`.
 pub(super) fn start_server(
     layout: &Layout,
     binaries: &Binaries,

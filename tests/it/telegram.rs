@@ -183,6 +183,8 @@ async fn core_commands_answer_in_the_creators_language_in_a_dm() {
     // /export: a JSON document.
     tg.say(private_text(user, "en", "/export"), user, 1).await;
     let docs = tg.fake.wait_for("senddocument", 1, WAIT).await;
+    // /export is slow: "typing…" showed first.
+    assert!(!tg.fake.requests_for("sendchataction").is_empty());
     let file = &docs[0].params["document"];
     assert!(
         file["file_name"]
@@ -352,6 +354,31 @@ async fn a_long_reply_is_split_escaped_with_buttons_on_the_last_part() {
         squash(&text),
         "no character lost or cut across parts"
     );
+    tg.shutdown().await;
+}
+
+#[tokio::test]
+async fn edits_are_spaced_and_the_last_text_lands() {
+    let tg = start(&[], fast(), Mode::NotifyOnly).await;
+    let bot = throttled_bot(&tg, fast().limits);
+    let interval = Duration::from_millis(300);
+    let responder = telegram::responder::TelegramResponder::new(
+        bot,
+        teloxide::types::ChatId(12),
+        None,
+        false,
+        interval,
+    );
+    let id = responder.send(Reply::text("Idea 1")).await.unwrap();
+    for text in ["Idea 1\nIdea 2", "Idea 1\nIdea 2\nIdea 3 & more"] {
+        responder.edit(&id, Reply::text(text)).await.unwrap();
+    }
+    let edits = tg.fake.requests_for("editmessagetext");
+    assert_eq!(edits.len(), 2);
+    assert!(edits[1].at.duration_since(edits[0].at) >= interval - Duration::from_millis(20));
+    assert_eq!(edits[1].params["text"], "Idea 1\nIdea 2\nIdea 3 &amp; more");
+    // The fake numbers a chat's bot messages from 1: the edit targets the message sent.
+    assert_eq!(edits[1].params["message_id"], 1);
     tg.shutdown().await;
 }
 
@@ -636,5 +663,58 @@ async fn stopping_during_a_burst_loses_no_reply_already_in_hand() {
         replied.len(),
         20,
         "every update taken before the stop got its reply"
+    );
+}
+
+#[tokio::test]
+async fn serve_answers_through_long_polling_and_exits_zero_on_sigterm() {
+    let fake = FakeTelegram::start().await;
+    let db = fresh_db().await;
+    let data = tempfile::tempdir().unwrap();
+    let work = tempfile::tempdir().unwrap();
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_creatorpilot"))
+        .arg("serve")
+        .env_clear()
+        .env("DATABASE_URL", &db.url)
+        .env("CREATORPILOT_DATA_DIR", data.path())
+        .env("HTTP_ADDR", "127.0.0.1:0")
+        .env("METRICS_ADDR", "127.0.0.1:0")
+        .env("TELEGRAM_BOT_TOKEN", "123:secret-token")
+        .env("TELEGRAM_API_URL", &fake.url)
+        .current_dir(work.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    fake.push_update(private_text(314, "fr", "/plan"));
+    let replies = fake.wait_for("sendmessage", 1, WAIT).await;
+    assert!(
+        replies[0]
+            .text()
+            .unwrap_or_default()
+            .starts_with("Votre offre"),
+        "{:?}",
+        replies[0].params
+    );
+    let pid = child.id().unwrap().to_string();
+    assert!(
+        std::process::Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let status = tokio::time::timeout(WAIT, child.wait())
+        .await
+        .unwrap()
+        .unwrap();
+    let mut stderr = String::new();
+    tokio::io::AsyncReadExt::read_to_string(child.stderr.as_mut().unwrap(), &mut stderr)
+        .await
+        .unwrap();
+    assert!(status.success(), "{status:?}\n{stderr}");
+    assert!(
+        !stderr.contains("secret-token"),
+        "the bot token reached the logs:\n{stderr}"
     );
 }

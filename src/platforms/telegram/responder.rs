@@ -18,6 +18,7 @@ use teloxide::types::{
     MessageId as TgMessageId, ParseMode, ReplyMarkup, ReplyParameters,
 };
 use tokio::sync::Mutex;
+use tokio_util::sync::CancellationToken;
 
 use crate::bot::{
     Attachment, Button, Destination, MessageId, Notifier, QuestionView, Reply, Responder,
@@ -39,6 +40,14 @@ pub struct TelegramResponder {
     group: bool,
     edits: Arc<EditState>,
     sent: Mutex<HashMap<String, Vec<TgMessageId>>>,
+    /// Stops the "typing…" loop of a slow command once a reply goes out or the update is done.
+    typing: CancellationToken,
+}
+
+impl Drop for TelegramResponder {
+    fn drop(&mut self) {
+        self.typing.cancel();
+    }
 }
 
 /// Coalesced edits of one chat.
@@ -71,6 +80,7 @@ impl TelegramResponder {
                 inner: Mutex::default(),
             }),
             sent: Mutex::default(),
+            typing: CancellationToken::new(),
         }
     }
 }
@@ -137,6 +147,18 @@ pub async fn send_reply(
         return Ok(ids);
     }
 
+    // A single image whose text is too long for a caption goes first; the text follows.
+    let (images_first, rest): (Vec<&Attachment>, Vec<&Attachment>) = reply
+        .attachments
+        .iter()
+        .partition(|a| reply.attachments.len() == 1 && is_image(a));
+    for a in images_first {
+        bot.send_photo(
+            chat,
+            InputFile::memory(a.bytes.clone()).file_name(a.file_name.clone()),
+        )
+        .await?;
+    }
     if !text.trim().is_empty() {
         let parts = split_escaped(&text, MESSAGE_LIMIT);
         let last = parts.len() - 1;
@@ -156,7 +178,7 @@ pub async fn send_reply(
             ids.push(request.await?.id);
         }
     }
-    for a in &reply.attachments {
+    for a in rest {
         let file = InputFile::memory(a.bytes.clone()).file_name(a.file_name.clone());
         if is_image(a) {
             bot.send_photo(chat, file).await?;
@@ -170,6 +192,7 @@ pub async fn send_reply(
 #[async_trait]
 impl Responder for TelegramResponder {
     async fn send(&self, reply: Reply) -> anyhow::Result<MessageId> {
+        self.typing.cancel();
         let ids = send_reply(&self.bot, self.chat, &reply, None, None).await?;
         let key = ids.first().map(|id| id.0.to_string()).unwrap_or_default();
         self.sent.lock().await.insert(key.clone(), ids);

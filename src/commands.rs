@@ -9,6 +9,7 @@ pub mod export;
 pub mod forget;
 pub mod help;
 pub mod language;
+pub mod link;
 pub mod ops;
 pub mod plan;
 pub mod start;
@@ -26,17 +27,19 @@ pub enum CommandName {
     Forget,
     Help,
     Language,
+    Link,
     Ops,
     Plan,
     Start,
 }
 
 impl CommandName {
-    pub const ALL: [CommandName; 7] = [
+    pub const ALL: [CommandName; 8] = [
         CommandName::Export,
         CommandName::Forget,
         CommandName::Help,
         CommandName::Language,
+        CommandName::Link,
         CommandName::Ops,
         CommandName::Plan,
         CommandName::Start,
@@ -48,6 +51,7 @@ impl CommandName {
             CommandName::Forget => "forget",
             CommandName::Help => "help",
             CommandName::Language => "language",
+            CommandName::Link => "link",
             CommandName::Ops => "ops",
             CommandName::Plan => "plan",
             CommandName::Start => "start",
@@ -71,6 +75,7 @@ pub async fn run(
         CommandName::Forget => forget::run(app, inv, r).await,
         CommandName::Help => help::run(app, inv, args, r).await,
         CommandName::Language => language::run(app, inv, args, r).await,
+        CommandName::Link => link::run(app, inv, args, r).await,
         CommandName::Ops => ops::run(app, inv, args, r).await,
         CommandName::Plan => plan::run(app, inv, r).await,
         CommandName::Start => start::run(app, inv, args, r).await,

@@ -5,9 +5,11 @@
 
 pub mod accounts;
 pub mod actions;
+pub mod discord_registrations;
 pub mod embedded;
 pub mod files;
 pub mod jobs;
+pub mod link_codes;
 pub mod numbers;
 pub mod questions;
 pub mod usage;

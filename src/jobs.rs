@@ -187,9 +187,10 @@ async fn execute(job: Job, ctx: &mut JobContext<'_>) -> Result<(), JobError> {
             let db = &ctx.app.db;
             let actions = db::actions::delete_expired(db).await?;
             let questions = db::questions::delete_expired(db).await?;
+            let link_codes = db::link_codes::delete_expired(db).await?;
             let jobs = db::jobs::delete_finished_before(db, Utc::now() - chrono::Duration::days(7))
                 .await?;
-            tracing::debug!(actions, questions, jobs, "purged expired rows");
+            tracing::debug!(actions, questions, link_codes, jobs, "purged expired rows");
             Ok(())
         }
     }

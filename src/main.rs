@@ -56,6 +56,8 @@ fn parse_locale(text: &str) -> Result<Locale, String> {
 }
 
 fn main() -> ExitCode {
+    // One TLS stack (rustls + ring) for every client; without it reqwest-based clients panic.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let cli = Cli::parse();
     if let Err(e) = dotenvy::dotenv()
         && !e.not_found()
@@ -99,11 +101,18 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::RegisterCommands => {
-            eprintln!(
-                "Discord registration comes with the Discord front end, which is not part of this build yet; \
-                 nothing was registered."
-            );
-            Ok(ExitCode::from(2))
+            match creatorpilot::platforms::discord::register_commands(&settings).await {
+                Ok(lines) => {
+                    for line in lines {
+                        eprintln!("{line}");
+                    }
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(e) => {
+                    eprintln!("{e:#}");
+                    Ok(ExitCode::from(2))
+                }
+            }
         }
         Command::Serve => {
             let rt = Runtime::start(settings, WebMode::Required).await?;

@@ -50,6 +50,7 @@ pub fn registry() -> Vec<Box<dyn AccountData>> {
         Box::new(Usage),
         Box::new(Jobs),
         Box::new(Files),
+        Box::new(LinkCodes),
         Box::new(Identities),
     ]
 }
@@ -335,5 +336,51 @@ impl AccountData for Files {
         into: AccountId,
     ) -> anyhow::Result<()> {
         Ok(db::files::move_all(db, from, into).await?)
+    }
+}
+
+/// `/link` codes: short-lived secrets; the export lists them without the code itself.
+struct LinkCodes;
+
+#[async_trait]
+impl AccountData for LinkCodes {
+    fn tables(&self) -> &'static [&'static str] {
+        &["link_codes"]
+    }
+    fn section(&self) -> &'static str {
+        "link_codes"
+    }
+    async fn export(&self, db: &mut PgConnection, account: AccountId) -> anyhow::Result<Value> {
+        let rows = db::link_codes::list(db, account).await?;
+        Ok(Value::Array(
+            rows.into_iter()
+                .map(|c| {
+                    json!({
+                        "platform": c.platform,
+                        "created_at": rfc3339(c.created_at),
+                        "expires_at": rfc3339(c.expires_at),
+                    })
+                })
+                .collect(),
+        ))
+    }
+    async fn erase(
+        &self,
+        db: &mut PgConnection,
+        account: AccountId,
+        _out: &mut Erased,
+    ) -> anyhow::Result<()> {
+        db::link_codes::delete_all(db, account).await?;
+        Ok(())
+    }
+    async fn merge(
+        &self,
+        db: &mut PgConnection,
+        from: AccountId,
+        _into: AccountId,
+    ) -> anyhow::Result<()> {
+        // A code of the account being merged away would link a third account: it lapses.
+        db::link_codes::delete_all(db, from).await?;
+        Ok(())
     }
 }

@@ -6,6 +6,7 @@
 mod support;
 
 mod console;
+mod discord;
 mod engine;
 mod plans;
 mod privacy;

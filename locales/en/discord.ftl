@@ -1,0 +1,2 @@
+# Discord front end
+discord-answer-button = Answer

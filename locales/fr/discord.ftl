@@ -1,0 +1,2 @@
+# Front end Discord
+discord-answer-button = Répondre

@@ -1,0 +1,218 @@
+//! Interactions end to end: signed HTTP (good, bad and missing signatures, PING), the gateway,
+//! buttons, modals, deferral of slow commands, and the creator's language from the interaction.
+
+use serde_json::json;
+
+use crate::discord::Harness;
+use crate::discord::fake::{self, APP_ID};
+
+fn content(answer: &serde_json::Value) -> String {
+    answer["data"]["content"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn signatures_are_checked_and_ping_gets_pong() {
+    let h = Harness::start(&[]).await;
+    let ping =
+        json!({ "id": "1", "application_id": APP_ID, "type": 1, "token": "t", "version": 1 });
+    assert_eq!(h.post(&ping).await, (200, json!({ "type": 1 })));
+
+    let body = ping.to_string();
+    let (status, _) = h.post_raw(body.clone(), None).await;
+    assert_eq!(status, 401, "missing signature");
+    let forged = h.signer.sign("1764072000", b"another body");
+    let (status, _) = h
+        .post_raw(body.clone(), Some((&forged, "1764072000")))
+        .await;
+    assert_eq!(status, 401, "signature of another body");
+    let (status, _) = h.post_raw(body, Some(("zz", "1764072000"))).await;
+    assert_eq!(status, 401, "garbage signature");
+}
+
+#[tokio::test]
+async fn a_slash_command_over_http_answers_in_the_interactions_language() {
+    let h = Harness::start(&[]).await;
+    let (status, answer) = h
+        .post(&fake::command("help", json!([]), "42", "en-US"))
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(answer["type"], 4, "{answer}");
+    let text = content(&answer);
+    assert!(text.contains("/link"), "{text}");
+    assert!(text.contains("/export"), "{text}");
+
+    // A French Discord client gets French, with typed options mapped onto arguments.
+    let (_, answer) = h
+        .post(&fake::command(
+            "help",
+            json!([{ "name": "command", "type": 3, "value": "link" }]),
+            "43",
+            "fr",
+        ))
+        .await;
+    let text = content(&answer);
+    assert!(
+        text.contains("Relier votre Discord et votre Telegram"),
+        "{text}"
+    );
+
+    // A choice option (/language code:fr) changes the saved language.
+    let (_, answer) = h
+        .post(&fake::command(
+            "language",
+            json!([{ "name": "code", "type": 3, "value": "fr" }]),
+            "42",
+            "en-US",
+        ))
+        .await;
+    assert_eq!(
+        content(&answer),
+        h.t.app
+            .i18n
+            .tr(creatorpilot::i18n::Locale::Fr, "language-set")
+    );
+}
+
+#[tokio::test]
+async fn private_replies_are_ephemeral_and_buttons_work() {
+    let h = Harness::start(&[]).await;
+    let (_, answer) = h
+        .post(&fake::command("forget", json!([]), "42", "fr"))
+        .await;
+    assert_eq!(answer["data"]["flags"], 64, "/forget is private: {answer}");
+    let row = &answer["data"]["components"][0]["components"];
+    assert_eq!(row.as_array().unwrap().len(), 2, "{answer}");
+    assert_eq!(row[0]["style"], 1, "the confirming action is primary");
+    let cancel = row[1]["custom_id"].as_str().unwrap();
+    assert_eq!(cancel.len(), 22);
+
+    let (_, pressed) = h.post(&fake::button(cancel, "42", "fr", true)).await;
+    assert_eq!(pressed["type"], 4);
+    assert_eq!(content(&pressed), "Rien n'a été effacé.");
+    // One-shot: a second press is refused politely.
+    let (_, again) = h.post(&fake::button(cancel, "42", "fr", true)).await;
+    assert_eq!(
+        content(&again),
+        h.t.app
+            .i18n
+            .tr(creatorpilot::i18n::Locale::Fr, "button-already-used")
+    );
+    // Someone else in that channel cannot press it.
+    let (_, other) = h.post(&fake::button(cancel, "77", "en-US", true)).await;
+    assert_eq!(
+        content(&other),
+        h.t.app
+            .i18n
+            .tr(creatorpilot::i18n::Locale::En, "button-invalid")
+    );
+}
+
+#[tokio::test]
+async fn a_question_after_a_message_opens_a_modal_through_a_button() {
+    let h = Harness::start(&[]).await;
+    let (_, answer) = h
+        .post(&fake::command("start", json!([]), "42", "en-US"))
+        .await;
+    assert_eq!(answer["type"], 4);
+    assert!(content(&answer).starts_with("Welcome"), "{answer}");
+
+    // The modal cannot follow a message: a follow-up carries an "Answer" button.
+    let follow_up = h
+        .fake
+        .wait_for("follow-up", |r| {
+            r.method == "POST" && r.path == format!("/api/v10/webhooks/{APP_ID}/interaction-token")
+        })
+        .await;
+    assert_eq!(follow_up.query, "wait=true");
+    assert_eq!(follow_up.json["content"], "What should I call you?");
+    let button = &follow_up.json["components"][0]["components"][0];
+    assert_eq!(button["label"], "Answer");
+
+    let (_, modal) = h
+        .post(&fake::button(
+            button["custom_id"].as_str().unwrap(),
+            "42",
+            "en-US",
+            false,
+        ))
+        .await;
+    assert_eq!(modal["type"], 9, "{modal}");
+    assert_eq!(modal["data"]["title"], "What should I call you?");
+    let input = &modal["data"]["components"][0]["components"][0];
+    assert_eq!(input["type"], 4);
+    assert_eq!(input["required"], true);
+
+    let (_, saved) = h.post(&fake::modal_submit(&["Alex"], "42", "en-US")).await;
+    assert_eq!(
+        content(&saved),
+        "Nice to meet you, Alex! Send /help whenever you need me."
+    );
+    // A late second submission finds no question.
+    let (_, late) = h.post(&fake::modal_submit(&["Bob"], "42", "en-US")).await;
+    assert_eq!(
+        content(&late),
+        h.t.app
+            .i18n
+            .tr(creatorpilot::i18n::Locale::En, "question-expired")
+    );
+}
+
+#[tokio::test]
+async fn a_slow_command_is_deferred_then_its_answer_edits_the_original() {
+    let h = Harness::start(&[]).await;
+    let (_, answer) = h
+        .post(&fake::command("export", json!([]), "42", "en-US"))
+        .await;
+    assert_eq!(answer, json!({ "type": 5, "data": { "flags": 64 } }));
+    let edit = h
+        .fake
+        .wait_for("edit of the deferred answer", |r| {
+            r.method == "PATCH"
+                && r.path
+                    == format!("/api/v10/webhooks/{APP_ID}/interaction-token/messages/@original")
+        })
+        .await;
+    assert_eq!(edit.files.len(), 1, "{edit:?}");
+    assert!(edit.files[0].ends_with(".json"), "{edit:?}");
+    assert_eq!(edit.json["attachments"][0]["filename"], edit.files[0]);
+}
+
+#[tokio::test]
+async fn the_gateway_carries_the_same_commands_without_privileged_intents() {
+    let h = Harness::start(&[("DISCORD_BOT_TOKEN", "fake-token")]).await;
+    for _ in 0..500 {
+        if h.fake.identify().is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    let identify = h.fake.identify().expect("serenity identified");
+    assert!(identify["token"].as_str().unwrap().ends_with("fake-token"));
+    let intents = identify["intents"].as_u64().unwrap();
+    let privileged = (1 << 1) | (1 << 8) | (1 << 15);
+    assert_eq!(intents & privileged, 0, "no privileged intent: {intents}");
+    // Give serenity a moment to finish READY before the interaction arrives.
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+
+    // In a server, by a member who may manage it: /help answers through the callback route.
+    h.fake
+        .dispatch_interaction(fake::guild_command("help", "42", "32"));
+    let callback = h
+        .fake
+        .wait_for("interaction callback", |r| {
+            r.path == "/api/v10/interactions/800000000000000001/interaction-token/callback"
+        })
+        .await;
+    assert_eq!(callback.json["type"], 4);
+    assert!(
+        callback.json["data"]["content"]
+            .as_str()
+            .unwrap()
+            .contains("/plan"),
+        "{:?}",
+        callback.json
+    );
+}

@@ -1,0 +1,277 @@
+//! `/link` through the engine: a Telegram identity and a Discord identity become one account,
+//! nothing of either is lost, and the rules refuse what cannot be merged.
+
+use creatorpilot::bot::dispatch::handle;
+use creatorpilot::bot::{Input, Platform};
+use creatorpilot::domain::accounts;
+use serde_json::json;
+
+use crate::discord::Harness;
+use crate::discord::fake;
+use crate::engine::{Recorder, incoming};
+use crate::support::*;
+
+async fn say(t: &TestApp, platform: Platform, user: &str, line: &str) -> Recorder {
+    let r = Recorder::default();
+    handle(
+        &t.app,
+        incoming(platform, user, user, Input::Line(line.into())),
+        &r,
+    )
+    .await;
+    r
+}
+
+fn code_of(r: &Recorder) -> String {
+    let text = r.texts().join("\n");
+    text.split("code: ")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no code in {text}"))
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
+/// Tables with a foreign key to `users`, from the schema itself.
+async fn user_tables(t: &TestApp) -> Vec<String> {
+    sqlx::query_scalar(
+        "SELECT DISTINCT tc.table_name::text FROM information_schema.table_constraints tc
+         JOIN information_schema.constraint_column_usage ccu ON tc.constraint_name = ccu.constraint_name
+         WHERE tc.constraint_type = 'FOREIGN KEY' AND ccu.table_name = 'users' ORDER BY 1",
+    )
+    .fetch_all(&t.db.pool)
+    .await
+    .unwrap()
+}
+
+async fn count(t: &TestApp, table: &str, account: uuid::Uuid) -> i64 {
+    sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT count(*) FROM {table} WHERE user_id = $1"
+    )))
+    .bind(account)
+    .fetch_one(&t.db.pool)
+    .await
+    .unwrap()
+}
+
+/// One row in every table that references `users`; fails when a new table is not seeded here.
+async fn seed(t: &TestApp, account: uuid::Uuid, tag: &str) {
+    let statements = [
+        (
+            "usage_tracking",
+            "INSERT INTO usage_tracking (user_id, feature, count, period_start, period_end) VALUES ($1, 'ideas_generated', 3, date_trunc('month', now())::date, (date_trunc('month', now()) + interval '1 month - 1 day')::date)",
+        ),
+        (
+            "jobs",
+            "INSERT INTO jobs (kind, dedupe_key, payload, user_id) VALUES ('purge_expired', $2, '{}', $1)",
+        ),
+        (
+            "stored_files",
+            "INSERT INTO stored_files (user_id, storage_key, file_name, mime_type, size_bytes) VALUES ($1, $2, 'a.pdf', 'application/pdf', 10)",
+        ),
+        (
+            "object_numbers",
+            "INSERT INTO object_numbers (user_id, kind, last_number) VALUES ($1, 'idea', 4)",
+        ),
+        (
+            "pending_questions",
+            "INSERT INTO pending_questions (user_id, platform, chat_id, question, expires_at) VALUES ($1, 'telegram', $2, '{}', now() + interval '1 hour')",
+        ),
+        (
+            "pending_actions",
+            "INSERT INTO pending_actions (id, user_id, platform, chat_id, action, single_use, expires_at) VALUES ($2, $1, 'telegram', 'x', '{}', true, now() + interval '1 hour')",
+        ),
+    ];
+    for (_, sql) in statements {
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(account)
+            .bind(format!("{tag}-{account}"))
+            .execute(&t.db.pool)
+            .await
+            .unwrap();
+    }
+    let mut covered: Vec<&str> = statements.iter().map(|(table, _)| *table).collect();
+    // Seeded by the identities themselves and by /link.
+    covered.extend(["chat_identities", "link_codes"]);
+    for table in user_tables(t).await {
+        assert!(
+            covered.contains(&table.as_str()),
+            "{table} references users: seed it here and check the link keeps it"
+        );
+    }
+}
+
+#[tokio::test]
+async fn linking_telegram_and_discord_keeps_everything_in_the_issuing_account() {
+    let t = app().await;
+    let issued = say(&t, Platform::Telegram, "100", "/link").await;
+    assert!(issued.replies.lock().unwrap()[0].visibility == creatorpilot::bot::Visibility::Private);
+    let code = code_of(&issued);
+    assert_eq!(code.len(), 10);
+    let telegram = accounts::resolve(&t.app.db, Platform::Telegram, "100", None)
+        .await
+        .unwrap()
+        .id;
+    let discord = accounts::resolve(&t.app.db, Platform::Discord, "42", None)
+        .await
+        .unwrap()
+        .id;
+    seed(&t, telegram.0, "tg").await;
+    seed(&t, discord.0, "dc").await;
+    let before: Vec<(String, i64)> = {
+        let mut v = Vec::new();
+        for table in ["jobs", "stored_files"] {
+            v.push((
+                table.to_owned(),
+                count(&t, table, telegram.0).await + count(&t, table, discord.0).await,
+            ));
+        }
+        v
+    };
+
+    let linked = say(
+        &t,
+        Platform::Discord,
+        "42",
+        &format!("/link {}", code.to_lowercase()),
+    )
+    .await;
+    let text = linked.texts().join("\n");
+    assert!(text.starts_with("Linked!"), "{text}");
+    assert!(
+        text.contains("Telegram") && text.contains("Discord"),
+        "{text}"
+    );
+
+    // Both identities now resolve to the account that issued the code.
+    let tg_now = accounts::resolve(&t.app.db, Platform::Telegram, "100", None)
+        .await
+        .unwrap()
+        .id;
+    let dc_now = accounts::resolve(&t.app.db, Platform::Discord, "42", None)
+        .await
+        .unwrap()
+        .id;
+    assert_eq!((tg_now, dc_now), (telegram, telegram));
+    let gone: i64 = sqlx::query_scalar("SELECT count(*) FROM users WHERE id = $1")
+        .bind(discord.0)
+        .fetch_one(&t.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(gone, 0);
+    for (table, expected) in before {
+        assert_eq!(count(&t, &table, telegram.0).await, expected, "{table}");
+    }
+    let usage: i64 = sqlx::query_scalar("SELECT count FROM usage_tracking WHERE user_id = $1")
+        .bind(telegram.0)
+        .fetch_one(&t.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(usage, 6, "usage counters are summed");
+    let last: i64 = sqlx::query_scalar("SELECT last_number FROM object_numbers WHERE user_id = $1")
+        .bind(telegram.0)
+        .fetch_one(&t.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(last, 4, "numbers continue after the higher counter");
+    assert_eq!(count(&t, "chat_identities", telegram.0).await, 2);
+
+    // The code worked once.
+    let again = say(&t, Platform::Console, "bob", &format!("/link {code}")).await;
+    assert_eq!(
+        again.texts(),
+        vec![
+            t.app
+                .i18n
+                .tr(creatorpilot::i18n::Locale::En, "link-code-invalid")
+        ]
+    );
+}
+
+#[tokio::test]
+async fn linking_is_refused_for_two_paid_plans_or_a_platform_twice_and_codes_expire() {
+    let t = app().await;
+    // Two Telegram identities cannot share an account.
+    let code = code_of(&say(&t, Platform::Telegram, "100", "/link").await);
+    let refused = say(&t, Platform::Telegram, "101", &format!("/link {code}")).await;
+    assert!(
+        refused.texts()[0].contains("Both accounts already have a Telegram identity"),
+        "{:?}",
+        refused.texts()
+    );
+
+    // Two paid plans.
+    let code = code_of(&say(&t, Platform::Telegram, "100", "/link").await);
+    say(&t, Platform::Discord, "42", "/plan").await;
+    sqlx::query("UPDATE users SET plan = 'creator'")
+        .execute(&t.db.pool)
+        .await
+        .unwrap();
+    let refused = say(&t, Platform::Discord, "42", &format!("/link {code}")).await;
+    assert_eq!(
+        refused.texts(),
+        vec![
+            t.app
+                .i18n
+                .tr(creatorpilot::i18n::Locale::En, "link-refused-both-paid")
+        ]
+    );
+
+    // Ten minutes later a code is refused, and the purge job removes it.
+    sqlx::query("UPDATE users SET plan = 'free'")
+        .execute(&t.db.pool)
+        .await
+        .unwrap();
+    let code = code_of(&say(&t, Platform::Telegram, "100", "/link").await);
+    sqlx::query("UPDATE link_codes SET expires_at = now() - interval '1 second'")
+        .execute(&t.db.pool)
+        .await
+        .unwrap();
+    let late = say(&t, Platform::Discord, "42", &format!("/link {code}")).await;
+    assert_eq!(
+        late.texts(),
+        vec![
+            t.app
+                .i18n
+                .tr(creatorpilot::i18n::Locale::En, "link-code-invalid")
+        ]
+    );
+    say(&t, Platform::Telegram, "100", "/link").await;
+    sqlx::query("UPDATE link_codes SET expires_at = now() - interval '1 second'")
+        .execute(&t.db.pool)
+        .await
+        .unwrap();
+    let purged = creatorpilot::db::link_codes::delete_expired(&t.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(purged, 1);
+}
+
+#[tokio::test]
+async fn a_code_from_telegram_entered_as_a_discord_slash_command_links_them() {
+    let h = Harness::start(&[]).await;
+    let issued = say(&h.t, Platform::Telegram, "100", "/link").await;
+    let code = code_of(&issued);
+    let (_, answer) = h
+        .post(&fake::command(
+            "link",
+            json!([{ "name": "code", "type": 3, "value": code }]),
+            "42",
+            "fr",
+        ))
+        .await;
+    assert_eq!(answer["data"]["flags"], 64);
+    let text = answer["data"]["content"].as_str().unwrap();
+    assert!(text.starts_with("C'est relié !"), "{text}");
+    // Discord now sees the Telegram account's data: the same account answers /plan on both.
+    let tg = accounts::resolve(&h.t.app.db, Platform::Telegram, "100", None)
+        .await
+        .unwrap()
+        .id;
+    let dc = accounts::resolve(&h.t.app.db, Platform::Discord, "42", None)
+        .await
+        .unwrap()
+        .id;
+    assert_eq!(tg, dc);
+}

@@ -244,6 +244,9 @@ pub trait Responder: Send + Sync {
     /// Shows a stored question: Discord opens a modal; text front ends send the current field's
     /// prompt and take the next free-text message as the answer.
     async fn ask(&self, question: &QuestionView) -> anyhow::Result<()>;
+    /// The creator chose a language during this request (`/language`). Front ends with a
+    /// session language of their own (the console's `--lang`) drop it then; others ignore it.
+    fn language_chosen(&self, _locale: Locale) {}
 }
 
 /// What became of a proactive send.

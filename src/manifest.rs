@@ -153,11 +153,11 @@ fn check(m: &Manifest) -> anyhow::Result<()> {
         !n.is_empty()
             && n.len() <= 32
             && n.chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
     };
     anyhow::ensure!(
         valid_name(&m.name),
-        "name \"{}\" must be 1-32 of a-z, 0-9, _",
+        "name \"{}\" must be 1-32 of a-z, 0-9, _, -",
         m.name
     );
     anyhow::ensure!(
@@ -177,7 +177,7 @@ fn check(m: &Manifest) -> anyhow::Result<()> {
         for o in options {
             anyhow::ensure!(
                 valid_name(&o.name),
-                "option name \"{}\" must be 1-32 of a-z, 0-9, _",
+                "option name \"{}\" must be 1-32 of a-z, 0-9, _, -",
                 o.name
             );
             anyhow::ensure!(
@@ -196,7 +196,7 @@ fn check(m: &Manifest) -> anyhow::Result<()> {
     for s in &m.subcommands {
         anyhow::ensure!(
             valid_name(&s.name),
-            "subcommand name \"{}\" must be 1-32 of a-z, 0-9, _",
+            "subcommand name \"{}\" must be 1-32 of a-z, 0-9, _, -",
             s.name
         );
     }

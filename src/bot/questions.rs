@@ -9,10 +9,10 @@ use chrono::{Duration, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::app::App;
-use crate::bot::{FieldView, Invocation, QuestionView, Responder};
+use crate::bot::{AccountId, Destination, FieldView, Invocation, QuestionView, Responder};
 use crate::commands::QuestionPurpose;
 use crate::db;
-use crate::i18n::{Msg, msg};
+use crate::i18n::{Locale, Msg, msg};
 
 /// Discord's modal limit, kept everywhere so a form looks the same on every platform.
 pub const MAX_FIELDS: usize = 5;
@@ -104,22 +104,33 @@ pub async fn ask_form(
         Utc::now() + Duration::hours(EXPIRY_HOURS),
     )
     .await?;
-    r.ask(&view(app, inv, &question, 0)).await
+    r.ask(&view(app, inv.locale, &question, 0)).await
 }
 
-fn view(app: &App, inv: &Invocation, question: &Question, current: usize) -> QuestionView {
+/// The chat's pending question as it was shown (Discord re-opens it as a modal from a button).
+pub async fn pending_view(
+    app: &App,
+    account: AccountId,
+    chat: &Destination,
+    locale: Locale,
+) -> anyhow::Result<Option<QuestionView>> {
+    let row = db::questions::lock(&app.db, account, chat.platform.as_str(), &chat.chat_id).await?;
+    let Some(row) = row else { return Ok(None) };
+    let question: Question = serde_json::from_value(row.question)?;
+    let answered = serde_json::from_value::<Vec<String>>(row.answers)?.len();
+    Ok(Some(view(app, locale, &question, answered)))
+}
+
+fn view(app: &App, locale: Locale, question: &Question, current: usize) -> QuestionView {
     QuestionView {
-        title: app.i18n.render(inv.locale, &question.title),
+        title: app.i18n.render(locale, &question.title),
         fields: question
             .fields
             .iter()
             .map(|f| {
-                let mut label = app.i18n.render(inv.locale, &f.label);
+                let mut label = app.i18n.render(locale, &f.label);
                 if !f.required {
-                    label = format!(
-                        "{label} {}",
-                        app.i18n.tr(inv.locale, "question-optional-hint")
-                    );
+                    label = format!("{label} {}", app.i18n.tr(locale, "question-optional-hint"));
                 }
                 FieldView {
                     label,
@@ -171,7 +182,8 @@ pub async fn answer_text(
         )
         .await?;
         tx.commit().await?;
-        r.ask(&view(app, inv, &question, answers.len())).await?;
+        r.ask(&view(app, inv.locale, &question, answers.len()))
+            .await?;
         return Ok(Ok(Answered::Progress));
     }
     db::questions::delete(&mut *tx, inv.account, platform, &inv.chat.id).await?;

@@ -34,6 +34,7 @@ pub async fn run(app: &App, inv: &Invocation, args: &Args, r: &dyn Responder) ->
 /// Saves the language and confirms in it.
 pub async fn set(app: &App, inv: &Invocation, locale: Locale, r: &dyn Responder) -> CommandResult {
     db::accounts::set_locale(&app.db, inv.account, locale.code()).await?;
+    r.language_chosen(locale);
     r.send(Reply::text(app.i18n.tr(locale, "language-set")))
         .await?;
     Ok(())

@@ -30,6 +30,7 @@ pub struct ConsoleOptions {
 #[derive(Default)]
 struct Buffer {
     replies: Mutex<Vec<Reply>>,
+    language_chosen: std::sync::atomic::AtomicBool,
 }
 
 #[async_trait]
@@ -64,6 +65,11 @@ impl Responder for Buffer {
         self.send(Reply::text(text_prompt(question)))
             .await
             .map(|_| ())
+    }
+
+    fn language_chosen(&self, _locale: Locale) {
+        self.language_chosen
+            .store(true, std::sync::atomic::Ordering::Relaxed);
     }
 }
 
@@ -234,9 +240,12 @@ where
                 continue;
             }
         };
-        let saved_before = saved_locale(&app, &options.user).await;
         let buffer = Buffer::default();
         dispatch::handle(&app, incoming(&options, forced, input), &buffer).await;
+        // Once the creator picks a language (/language or its buttons), it wins over --lang.
+        if buffer.language_chosen.into_inner() {
+            forced = None;
+        }
         let replies = buffer
             .replies
             .into_inner()
@@ -244,20 +253,8 @@ where
         for reply in replies {
             printer.print(reply).await?;
         }
-        // Once the creator picks a language (/language or its buttons), it wins over --lang.
-        if forced.is_some() && saved_locale(&app, &options.user).await != saved_before {
-            forced = None;
-        }
     }
     Ok(())
-}
-
-async fn saved_locale(app: &App, user: &str) -> Option<String> {
-    crate::db::accounts::find_by_identity(&app.db, Platform::Console, user)
-        .await
-        .ok()
-        .flatten()
-        .and_then(|row| row.locale)
 }
 
 fn incoming(options: &ConsoleOptions, forced: Option<Locale>, input: Input) -> Incoming {

@@ -18,10 +18,7 @@ use serenity::interactions_endpoint::Verifier;
 use tokio::sync::oneshot;
 
 use crate::app::App;
-use crate::bot::questions::Question;
-use crate::bot::{
-    ChatRef, FieldView, Incoming, Input, Platform, QuestionView, RawCommand, Reply, Responder,
-};
+use crate::bot::{ChatRef, Incoming, Input, Platform, QuestionView, RawCommand, Reply, Responder};
 use crate::db;
 use crate::i18n::{Locale, msg};
 use crate::platforms::discord::Discord;
@@ -275,7 +272,7 @@ async fn show_pending_question(discord: &Arc<Discord>, from: &Origin, r: &Intera
     }
 }
 
-/// The stored question rendered as `questions::ask` shows it (title, labels, optional hint).
+/// The chat's pending question, shown exactly as `questions::ask` showed it.
 async fn pending_view(app: &App, from: &Origin) -> anyhow::Result<Option<QuestionView>> {
     let user_id = from.user.id.get().to_string();
     let Some(account) =
@@ -283,38 +280,17 @@ async fn pending_view(app: &App, from: &Origin) -> anyhow::Result<Option<Questio
     else {
         return Ok(None);
     };
-    let id = crate::bot::AccountId(account.id);
-    let Some(row) = db::questions::lock(&app.db, id, "discord", &from.channel_id).await? else {
-        return Ok(None);
-    };
-    let question: Question = serde_json::from_value(row.question)?;
     let locale = account
         .locale
         .as_deref()
         .and_then(Locale::from_tag)
         .or_else(|| Locale::from_tag(&from.locale))
         .unwrap_or_default();
-    let hint = app.i18n.tr(locale, "question-optional-hint");
-    Ok(Some(QuestionView {
-        title: app.i18n.render(locale, &question.title),
-        fields: question
-            .fields
-            .iter()
-            .map(|f| {
-                let label = app.i18n.render(locale, &f.label);
-                FieldView {
-                    label: if f.required {
-                        label
-                    } else {
-                        format!("{label} {hint}")
-                    },
-                    long: f.long,
-                    required: f.required,
-                }
-            })
-            .collect(),
-        current: 0,
-    }))
+    let chat = crate::bot::Destination {
+        platform: Platform::Discord,
+        chat_id: from.channel_id.clone(),
+    };
+    crate::bot::questions::pending_view(app, crate::bot::AccountId(account.id), &chat, locale).await
 }
 
 /// `POST /discord/interactions`: signed HTTP interactions.

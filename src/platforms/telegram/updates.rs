@@ -124,20 +124,7 @@ impl Pipeline {
         } else {
             return;
         };
-        let incoming = Incoming {
-            platform: Platform::Telegram,
-            user_id: from.id.0.to_string(),
-            display_name: Some(display_name(&from)),
-            chat: ChatRef {
-                platform: Platform::Telegram,
-                id: message.chat.id.0.to_string(),
-                private: !group,
-            },
-            platform_locale: from.language_code.as_deref().and_then(Locale::from_tag),
-            forced_locale: None,
-            is_admin: self.is_admin(message.chat.id, from.id, group).await,
-            input,
-        };
+        let incoming = self.incoming(&from, message.chat.id, group, input).await;
         let responder = self.responder(&message, group);
         dispatch::handle(&self.app, incoming, &responder).await;
     }
@@ -172,23 +159,30 @@ impl Pipeline {
         let chat = message.chat().clone();
         let group = !chat.is_private();
         let from = query.from.clone();
-        let incoming = Incoming {
+        let incoming = self
+            .incoming(&from, chat.id, group, Input::Button(data))
+            .await;
+        let responder =
+            TelegramResponder::new(self.bot.clone(), chat.id, None, group, self.edit_interval);
+        dispatch::handle(&self.app, incoming, &responder).await;
+    }
+
+    /// What the engine needs to know about a Telegram author and chat.
+    async fn incoming(&self, from: &User, chat: ChatId, group: bool, input: Input) -> Incoming {
+        Incoming {
             platform: Platform::Telegram,
             user_id: from.id.0.to_string(),
-            display_name: Some(display_name(&from)),
+            display_name: Some(display_name(from)),
             chat: ChatRef {
                 platform: Platform::Telegram,
-                id: chat.id.0.to_string(),
+                id: chat.0.to_string(),
                 private: !group,
             },
             platform_locale: from.language_code.as_deref().and_then(Locale::from_tag),
             forced_locale: None,
-            is_admin: self.is_admin(chat.id, from.id, group).await,
-            input: Input::Button(data),
-        };
-        let responder =
-            TelegramResponder::new(self.bot.clone(), chat.id, None, group, self.edit_interval);
-        dispatch::handle(&self.app, incoming, &responder).await;
+            is_admin: self.is_admin(chat, from.id, group).await,
+            input,
+        }
     }
 
     async fn is_admin(&self, chat: ChatId, user: UserId, group: bool) -> bool {

@@ -5,14 +5,17 @@
 //! The `match` below is exhaustive on `CommandName`, so a command without code does not compile,
 //! and a test fails when a manifest has no `CommandName`.
 
+pub mod channels;
 pub mod export;
 pub mod forget;
 pub mod help;
+pub mod import;
 pub mod language;
 pub mod link;
 pub mod ops;
 pub mod plan;
 pub mod start;
+pub mod stats;
 
 use serde::{Deserialize, Serialize};
 
@@ -23,38 +26,47 @@ use crate::i18n::{Locale, msg};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CommandName {
+    Channels,
     Export,
     Forget,
     Help,
+    Import,
     Language,
     Link,
     Ops,
     Plan,
     Start,
+    Stats,
 }
 
 impl CommandName {
-    pub const ALL: [CommandName; 8] = [
+    pub const ALL: [CommandName; 11] = [
+        CommandName::Channels,
         CommandName::Export,
         CommandName::Forget,
         CommandName::Help,
+        CommandName::Import,
         CommandName::Language,
         CommandName::Link,
         CommandName::Ops,
         CommandName::Plan,
         CommandName::Start,
+        CommandName::Stats,
     ];
 
     pub fn as_str(self) -> &'static str {
         match self {
+            CommandName::Channels => "channels",
             CommandName::Export => "export",
             CommandName::Forget => "forget",
             CommandName::Help => "help",
+            CommandName::Import => "import",
             CommandName::Language => "language",
             CommandName::Link => "link",
             CommandName::Ops => "ops",
             CommandName::Plan => "plan",
             CommandName::Start => "start",
+            CommandName::Stats => "stats",
         }
     }
 
@@ -71,14 +83,17 @@ pub async fn run(
     r: &dyn Responder,
 ) -> CommandResult {
     match name {
+        CommandName::Channels => channels::run(app, inv, r).await,
         CommandName::Export => export::run(app, inv, r).await,
         CommandName::Forget => forget::run(app, inv, r).await,
         CommandName::Help => help::run(app, inv, args, r).await,
+        CommandName::Import => import::run(app, inv, args, r).await,
         CommandName::Language => language::run(app, inv, args, r).await,
         CommandName::Link => link::run(app, inv, args, r).await,
         CommandName::Ops => ops::run(app, inv, args, r).await,
         CommandName::Plan => plan::run(app, inv, r).await,
         CommandName::Start => start::run(app, inv, args, r).await,
+        CommandName::Stats => stats::run(app, inv, args, r).await,
     }
 }
 
@@ -141,4 +156,14 @@ pub async fn on_text(app: &App, inv: &Invocation, _text: &str, r: &dyn Responder
     ))
     .await?;
     Ok(())
+}
+
+/// A file sent with no command: CSV files are imported as daily numbers.
+pub async fn on_file(
+    app: &App,
+    inv: &Invocation,
+    file: &crate::bot::IncomingFile,
+    r: &dyn Responder,
+) -> CommandResult {
+    import::from_file(app, inv, file, r).await
 }

@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod actions;
+pub mod channels;
 pub mod discord_registrations;
 pub mod embedded;
 pub mod files;

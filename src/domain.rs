@@ -2,6 +2,7 @@
 //! May depend on `db/` and `clients/`; never on a front end.
 
 pub mod accounts;
+pub mod channels;
 pub mod files;
 pub mod plans;
 pub mod privacy;

@@ -7,6 +7,7 @@
 
 pub mod app;
 pub mod bot;
+pub mod clients;
 pub mod commands;
 pub mod crypto;
 pub mod db;

@@ -95,7 +95,7 @@ async fn route(app: &App, inv: &Invocation, r: &dyn Responder) -> CommandResult 
             }
             Answered::NoQuestion | Answered::Progress => Err(msg("question-expired").into()),
         },
-        Input::File(_) => Err(msg("err-file-unexpected").into()),
+        Input::File(file) => commands::on_file(app, inv, file, r).await,
     }
 }
 

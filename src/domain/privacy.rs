@@ -51,6 +51,7 @@ pub fn registry() -> Vec<Box<dyn AccountData>> {
         Box::new(Jobs),
         Box::new(Files),
         Box::new(LinkCodes),
+        Box::new(crate::domain::channels::privacy::Channels),
         Box::new(Identities),
     ]
 }

@@ -5,6 +5,7 @@
 
 mod support;
 
+mod channels;
 mod console;
 mod discord;
 mod engine;

@@ -50,6 +50,14 @@ async fn populate(t: &TestApp, account: AccountId) {
     sqlx::query("INSERT INTO usage_tracking (user_id, feature, count, period_start, period_end) VALUES ($1, 'ideas_generated', 4, '2026-11-01', '2026-11-30')").bind(a).execute(pool).await.unwrap();
     sqlx::query("INSERT INTO jobs (kind, dedupe_key, payload, user_id) VALUES ('purge_expired', md5(random()::text), 'null', $1)").bind(a).execute(pool).await.unwrap();
     sqlx::query("INSERT INTO link_codes (code, user_id, platform, expires_at) VALUES (md5(random()::text), $1, 'telegram', now() + interval '10 minutes')").bind(a).execute(pool).await.unwrap();
+    sqlx::query(
+        "INSERT INTO platforms (user_id, provider, source) VALUES ($1, 'youtube', 'manual')",
+    )
+    .bind(a)
+    .execute(pool)
+    .await
+    .unwrap();
+    sqlx::query("INSERT INTO oauth_states (state, user_id, provider, chat_platform, chat_id, locale, pkce_verifier, expires_at) VALUES (md5(random()::text), $1, 'youtube', 'telegram', '1', 'en', 'sealed', now() + interval '10 minutes')").bind(a).execute(pool).await.unwrap();
     let key = t.app.files.put(b"%PDF-1.7 invoice", "pdf").await.unwrap();
     creatorpilot::db::files::insert(pool, account, &key, "invoice.pdf", "application/pdf", 16)
         .await

@@ -286,7 +286,8 @@ async fn documents_are_downloaded_and_oversized_ones_refused() {
             1,
         )
         .await;
-    assert_eq!(reply, vec![tg.tr(Locale::En, "err-file-unexpected")]);
+    // The bytes reached the engine: the CSV importer read them and asks which platform they are for.
+    assert_eq!(reply, vec![tg.tr(Locale::En, "import-no-platform-file")]);
     assert_eq!(tg.fake.requests_for("getfile").len(), 1);
     let big = tg
         .say(

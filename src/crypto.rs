@@ -2,12 +2,14 @@
 //!
 //! The first key encrypts; every key decrypts, so keys can be rotated by prepending a new one.
 //! A sealed value reads `keyid:base64(nonce ‖ ciphertext)`, so the key that sealed it is known.
+//! `seal_bound`/`open_bound` add associated data (a token's user id and provider), so a value
+//! moved onto another row no longer opens.
 //! In development with no keys configured, one key is generated once into the data directory.
 
 use std::io::Write;
 use std::path::Path;
 
-use aes_gcm::aead::{Aead, KeyInit};
+use aes_gcm::aead::{Aead, KeyInit, Payload};
 use aes_gcm::{Aes256Gcm, Nonce};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
@@ -89,12 +91,24 @@ impl Keyring {
     }
 
     pub fn seal(&self, plaintext: &str) -> String {
+        self.seal_bound(plaintext, b"")
+    }
+
+    /// Seals with associated data (e.g. the row's user id and provider): the value opens only
+    /// with the same associated data, so a ciphertext copied onto another row is refused.
+    pub fn seal_bound(&self, plaintext: &str, associated: &[u8]) -> String {
         let (id, cipher) = &self.keys[0];
         let mut nonce = [0u8; 12];
         rand::rng().fill_bytes(&mut nonce);
         // Encryption with a valid key and a 12-byte nonce cannot fail for inputs of this size.
         let sealed = cipher
-            .encrypt(Nonce::from_slice(&nonce), plaintext.as_bytes())
+            .encrypt(
+                Nonce::from_slice(&nonce),
+                Payload {
+                    msg: plaintext.as_bytes(),
+                    aad: associated,
+                },
+            )
             .unwrap_or_default();
         let mut blob = nonce.to_vec();
         blob.extend_from_slice(&sealed);
@@ -102,6 +116,21 @@ impl Keyring {
     }
 
     pub fn open(&self, sealed: &str) -> Result<SecretString, CryptoError> {
+        self.open_bound(sealed, b"")
+    }
+
+    /// The id of the key that encrypts (the first one).
+    pub fn primary_key_id(&self) -> &str {
+        &self.keys[0].0
+    }
+
+    /// The id of the key a sealed value was sealed with.
+    pub fn key_id_of(sealed: &str) -> Option<&str> {
+        sealed.split_once(':').map(|(id, _)| id)
+    }
+
+    /// Opens a value sealed by `seal_bound` with the same associated data.
+    pub fn open_bound(&self, sealed: &str, associated: &[u8]) -> Result<SecretString, CryptoError> {
         let (id, b64) = sealed.split_once(':').ok_or(CryptoError::Malformed)?;
         let (_, cipher) = self
             .keys
@@ -114,7 +143,13 @@ impl Keyring {
         }
         let (nonce, ciphertext) = blob.split_at(12);
         let plain = cipher
-            .decrypt(Nonce::from_slice(nonce), ciphertext)
+            .decrypt(
+                Nonce::from_slice(nonce),
+                Payload {
+                    msg: ciphertext,
+                    aad: associated,
+                },
+            )
             .map_err(|_| CryptoError::Tampered)?;
         let text = String::from_utf8(plain).map_err(|_| CryptoError::Malformed)?;
         Ok(SecretString::from(text))
@@ -207,6 +242,25 @@ mod tests {
         );
         let err = Keyring::parse("supersecretvalue").unwrap_err().to_string();
         assert!(!err.contains("supersecretvalue"));
+    }
+
+    #[test]
+    fn associated_data_binds_a_value_to_its_row() {
+        let ring = Keyring::parse(&format!("k1:{}", key(1))).unwrap();
+        let sealed = ring.seal_bound("token", b"user-a/youtube");
+        assert_eq!(
+            ring.open_bound(&sealed, b"user-a/youtube")
+                .unwrap()
+                .expose_secret(),
+            "token"
+        );
+        assert!(matches!(
+            ring.open_bound(&sealed, b"user-b/youtube"),
+            Err(CryptoError::Tampered)
+        ));
+        assert!(ring.open(&sealed).is_err());
+        assert_eq!(Keyring::key_id_of(&sealed), Some("k1"));
+        assert_eq!(ring.primary_key_id(), "k1");
     }
 
     #[test]

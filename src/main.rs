@@ -45,6 +45,8 @@ enum Command {
     Migrate,
     /// Register the slash commands with Discord.
     RegisterCommands,
+    /// Re-encrypt every stored provider token with the first key of TOKEN_ENCRYPTION_KEYS.
+    RotateKeys,
 }
 
 fn parse_locale(text: &str) -> Result<Locale, String> {
@@ -98,6 +100,21 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
             let db = creatorpilot::db::Database::open(&settings).await?;
             db.close().await;
             eprintln!("Migrations applied.");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::RotateKeys => {
+            let keyring = creatorpilot::crypto::Keyring::load(
+                settings.token_encryption_keys.as_ref(),
+                &settings.data_dir,
+            )?;
+            let db = creatorpilot::db::Database::open(&settings).await?;
+            let result = creatorpilot::domain::channels::rotate_keys(&db.pool, &keyring).await;
+            db.close().await;
+            let n = result?;
+            eprintln!(
+                "Re-encrypted the tokens of {n} connection(s) with key \"{}\".",
+                keyring.primary_key_id()
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::RegisterCommands => {

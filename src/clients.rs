@@ -1,0 +1,37 @@
+//! HTTP clients for the providers (Google OAuth, YouTube Data and Analytics; TikTok and Instagram
+//! follow). Plain data in and out; endpoints come from `Settings`, so tests point them at fakes on
+//! 127.0.0.1. May depend on `settings` only. Tokens are `SecretString`s and never logged.
+
+pub mod google;
+
+use std::time::Duration;
+
+/// A failed provider call, classified for the caller's retry decision.
+#[derive(Debug, thiserror::Error)]
+pub enum ProviderError {
+    /// The grant is revoked or expired (`invalid_grant`, 401 after a refresh): reconnect.
+    #[error("the provider refused the grant: {0}")]
+    InvalidGrant(String),
+    /// 429 or 5xx: try again later.
+    #[error("the provider is busy or failing (status {0})")]
+    Unavailable(u16),
+    /// Anything else: a bug or an unexpected answer.
+    #[error("unexpected provider answer: {0}")]
+    Other(String),
+}
+
+/// Our own reqwest client (0.13) for API calls: no redirects, bounded time.
+pub fn http() -> anyhow::Result<reqwest::Client> {
+    Ok(reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(30))
+        .build()?)
+}
+
+/// The reqwest 0.12 client the `oauth2` crate needs (redirects off, as it requires).
+pub fn oauth_http() -> anyhow::Result<oauth2::reqwest::Client> {
+    Ok(oauth2::reqwest::Client::builder()
+        .redirect(oauth2::reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(30))
+        .build()?)
+}

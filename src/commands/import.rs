@@ -1,0 +1,113 @@
+//! `/import [PATH] [platform]`: a CSV of daily numbers. On the console PATH is a local file; on
+//! Telegram and Discord the creator sends the file itself (it arrives as `Input::File`). A path
+//! is read only on the console: a chat platform must never make the server read its own files.
+
+use chrono::Utc;
+
+use crate::app::App;
+use crate::bot::args::Args;
+use crate::bot::{CommandResult, IncomingFile, Invocation, Platform, Reply, Responder};
+use crate::domain::channels::Provider;
+use crate::domain::channels::csv_import::{self, CsvError};
+use crate::i18n::{Msg, msg};
+
+/// Files larger than this are refused before parsing.
+const MAX_BYTES: u64 = 5 * 1024 * 1024;
+
+pub async fn run(app: &App, inv: &Invocation, args: &Args, r: &dyn Responder) -> CommandResult {
+    let provider = args.text("platform").and_then(Provider::parse);
+    let Some(path) = args.text("path") else {
+        return Err(msg("import-how").into());
+    };
+    if inv.platform != Platform::Console {
+        return Err(msg("import-send-file").into());
+    }
+    let path = std::path::Path::new(path);
+    let too_big = tokio::fs::metadata(path)
+        .await
+        .is_ok_and(|m| m.len() > MAX_BYTES);
+    if too_big {
+        return Err(msg("import-too-big").into());
+    }
+    let bytes = tokio::fs::read(path)
+        .await
+        .map_err(|_| msg("import-unreadable").arg("path", path.display().to_string()))?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    import(app, inv, &name, &bytes, provider, r).await
+}
+
+/// A document sent in the chat.
+pub async fn from_file(
+    app: &App,
+    inv: &Invocation,
+    file: &IncomingFile,
+    r: &dyn Responder,
+) -> CommandResult {
+    let lower = file.file_name.to_lowercase();
+    if !(lower.ends_with(".csv") || file.mime_type.contains("csv")) {
+        return Err(msg("err-file-unexpected").into());
+    }
+    if u64::try_from(file.bytes.len()).unwrap_or(u64::MAX) > MAX_BYTES {
+        return Err(msg("import-too-big").into());
+    }
+    import(app, inv, &file.file_name, &file.bytes, None, r).await
+}
+
+async fn import(
+    app: &App,
+    inv: &Invocation,
+    name: &str,
+    bytes: &[u8],
+    provider: Option<Provider>,
+    r: &dyn Responder,
+) -> CommandResult {
+    let default = provider.or_else(|| csv_import::provider_from_name(name));
+    let parsed = csv_import::parse(bytes, default, Utc::now().date_naive())
+        .map_err(|e| explain(&e, inv.platform))?;
+    let (days, providers) = csv_import::store(&app.db, inv.account, &parsed).await?;
+    let labels: Vec<&str> = providers.iter().map(|p| p.label()).collect();
+    let text = app.i18n.render(
+        inv.locale,
+        &msg("import-done")
+            .arg("days", days)
+            .arg("platforms", labels.join(", ")),
+    );
+    r.send(Reply::text(text).private()).await?;
+    Ok(())
+}
+
+fn explain(e: &CsvError, platform: Platform) -> Msg {
+    match e {
+        CsvError::Empty => msg("import-empty"),
+        CsvError::NoDateColumn => msg("import-no-date-column"),
+        CsvError::NoMetricColumn => msg("import-no-metric-column"),
+        CsvError::NoPlatform if platform == Platform::Console => msg("import-no-platform-console"),
+        CsvError::NoPlatform => msg("import-no-platform-file"),
+        CsvError::BadDate { line, value } => msg("import-bad-date")
+            .arg("line", i64::try_from(*line).unwrap_or(i64::MAX))
+            .arg("value", value),
+        CsvError::FutureDate { line, value } => msg("import-future-date")
+            .arg("line", i64::try_from(*line).unwrap_or(i64::MAX))
+            .arg("value", value),
+        CsvError::BadNumber {
+            line,
+            column,
+            value,
+        } => msg("import-bad-number")
+            .arg("line", i64::try_from(*line).unwrap_or(i64::MAX))
+            .arg("column", column)
+            .arg("value", value),
+        CsvError::Repeated { line, value } => msg("import-repeated")
+            .arg("line", i64::try_from(*line).unwrap_or(i64::MAX))
+            .arg("value", value),
+        CsvError::UnknownPlatform { line, value } => msg("import-unknown-platform")
+            .arg("line", i64::try_from(*line).unwrap_or(i64::MAX))
+            .arg("value", value),
+        CsvError::Unreadable { line } => {
+            msg("import-unreadable-line").arg("line", i64::try_from(*line).unwrap_or(i64::MAX))
+        }
+    }
+}

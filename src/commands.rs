@@ -6,14 +6,18 @@
 //! and a test fails when a manifest has no `CommandName`.
 
 pub mod channels;
+pub mod deal;
 pub mod export;
 pub mod forget;
 pub mod help;
 pub mod import;
+pub mod invoice;
 pub mod language;
 pub mod link;
 pub mod ops;
 pub mod plan;
+pub mod profile;
+pub mod revenue;
 pub mod start;
 pub mod stats;
 
@@ -27,29 +31,37 @@ use crate::i18n::{Locale, msg};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CommandName {
     Channels,
+    Deal,
     Export,
     Forget,
     Help,
     Import,
+    Invoice,
     Language,
     Link,
     Ops,
     Plan,
+    Profile,
+    Revenue,
     Start,
     Stats,
 }
 
 impl CommandName {
-    pub const ALL: [CommandName; 11] = [
+    pub const ALL: [CommandName; 15] = [
         CommandName::Channels,
+        CommandName::Deal,
         CommandName::Export,
         CommandName::Forget,
         CommandName::Help,
         CommandName::Import,
+        CommandName::Invoice,
         CommandName::Language,
         CommandName::Link,
         CommandName::Ops,
         CommandName::Plan,
+        CommandName::Profile,
+        CommandName::Revenue,
         CommandName::Start,
         CommandName::Stats,
     ];
@@ -57,14 +69,18 @@ impl CommandName {
     pub fn as_str(self) -> &'static str {
         match self {
             CommandName::Channels => "channels",
+            CommandName::Deal => "deal",
             CommandName::Export => "export",
             CommandName::Forget => "forget",
             CommandName::Help => "help",
+            CommandName::Invoice => "invoice",
             CommandName::Import => "import",
             CommandName::Language => "language",
             CommandName::Link => "link",
             CommandName::Ops => "ops",
             CommandName::Plan => "plan",
+            CommandName::Profile => "profile",
+            CommandName::Revenue => "revenue",
             CommandName::Start => "start",
             CommandName::Stats => "stats",
         }
@@ -84,14 +100,18 @@ pub async fn run(
 ) -> CommandResult {
     match name {
         CommandName::Channels => channels::run(app, inv, r).await,
+        CommandName::Deal => deal::run(app, inv, args, r).await,
         CommandName::Export => export::run(app, inv, r).await,
         CommandName::Forget => forget::run(app, inv, r).await,
         CommandName::Help => help::run(app, inv, args, r).await,
+        CommandName::Invoice => invoice::run(app, inv, args, r).await,
         CommandName::Import => import::run(app, inv, args, r).await,
         CommandName::Language => language::run(app, inv, args, r).await,
         CommandName::Link => link::run(app, inv, args, r).await,
         CommandName::Ops => ops::run(app, inv, args, r).await,
         CommandName::Plan => plan::run(app, inv, r).await,
+        CommandName::Profile => profile::run(app, inv, args, r).await,
+        CommandName::Revenue => revenue::run(app, inv, args, r).await,
         CommandName::Start => start::run(app, inv, args, r).await,
         CommandName::Stats => stats::run(app, inv, args, r).await,
     }
@@ -135,6 +155,8 @@ pub async fn on_button(
 pub enum QuestionPurpose {
     /// Onboarding: what to call the creator.
     Name,
+    /// `/profile`'s first-time form.
+    Profile,
 }
 
 pub async fn on_answers(
@@ -146,6 +168,7 @@ pub async fn on_answers(
 ) -> CommandResult {
     match purpose {
         QuestionPurpose::Name => start::save_name(app, inv, answers, r).await,
+        QuestionPurpose::Profile => profile::on_form(app, inv, answers, r).await,
     }
 }
 

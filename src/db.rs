@@ -6,12 +6,15 @@
 pub mod accounts;
 pub mod actions;
 pub mod channels;
+pub mod deals;
 pub mod discord_registrations;
 pub mod embedded;
 pub mod files;
+pub mod invoices;
 pub mod jobs;
 pub mod link_codes;
 pub mod numbers;
+pub mod profiles;
 pub mod questions;
 pub mod usage;
 

@@ -3,6 +3,8 @@
 
 pub mod accounts;
 pub mod channels;
+pub mod deals;
 pub mod files;
+pub mod invoices;
 pub mod plans;
 pub mod privacy;

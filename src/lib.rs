@@ -18,6 +18,7 @@ pub mod manifest;
 pub mod metrics;
 pub mod platforms;
 pub mod process;
+pub mod render;
 pub mod runtime;
 pub mod settings;
 pub mod web;

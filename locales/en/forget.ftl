@@ -1,4 +1,4 @@
-forget-warning = This erases your account: your settings, chat links, usage and stored files. It cannot be undone. Download a copy first with /export if you want one.
+forget-warning = This erases your account: your settings, chat links, usage, brand deals, business profile and stored files. It cannot be undone. Issued invoices and credit notes, with the identity printed on them, are kept for the 10 years the law requires. Download a copy first with /export if you want one.
 forget-button-confirm = Erase everything
 forget-button-cancel = Cancel
 forget-done = Done. I erased:
@@ -21,3 +21,13 @@ forget-erased-files = { $count ->
     }
 forget-goodbye = Thanks for trying CreatorPilot. If you write to me again, you'll start fresh.
 forget-cancelled = Nothing was erased.
+forget-kept = Kept, as the law requires (10 years of accounting records):
+forget-erased-deals = { $count ->
+        [one] one brand deal
+       *[other] { $count } brand deals
+    }
+forget-erased-profile = your business profile
+forget-kept-invoices = { $count ->
+        [one] one issued invoice or credit note, with its PDF
+       *[other] { $count } issued invoices and credit notes, with their PDFs
+    }

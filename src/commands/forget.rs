@@ -43,8 +43,19 @@ pub async fn confirm(app: &App, inv: &Invocation, r: &dyn Responder) -> CommandR
             .iter()
             .map(|m| format!("• {}", app.i18n.render(inv.locale, m))),
     );
+    let mut reply = Reply::text(lines.join("\n"));
+    if !erased.kept.is_empty() {
+        let mut kept = vec![app.i18n.tr(inv.locale, "forget-kept")];
+        kept.extend(
+            erased
+                .kept
+                .iter()
+                .map(|m| format!("• {}", app.i18n.render(inv.locale, m))),
+        );
+        reply = reply.block(kept.join("\n"));
+    }
     r.send(
-        Reply::text(lines.join("\n"))
+        reply
             .block(app.i18n.tr(inv.locale, "forget-goodbye"))
             .private(),
     )

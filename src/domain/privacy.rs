@@ -18,6 +18,8 @@ use crate::i18n::{Msg, msg};
 pub struct Erased {
     pub lines: Vec<Msg>,
     pub file_keys: Vec<String>,
+    /// What the law makes us keep (issued invoices), said after what was erased.
+    pub kept: Vec<Msg>,
 }
 
 #[async_trait]
@@ -52,6 +54,7 @@ pub fn registry() -> Vec<Box<dyn AccountData>> {
         Box::new(Files),
         Box::new(LinkCodes),
         Box::new(crate::domain::channels::privacy::Channels),
+        Box::new(crate::domain::invoices::privacy::DealsAndInvoices),
         Box::new(Identities),
     ]
 }
@@ -78,6 +81,18 @@ pub async fn export(db: &mut PgConnection, account: AccountId) -> anyhow::Result
     for entry in registry() {
         doc[entry.section()] = entry.export(&mut *db, account).await?;
     }
+    Ok(doc)
+}
+
+/// The export as of one moment: a read-only repeatable-read transaction sees every section at
+/// the same snapshot.
+pub async fn export_snapshot(pool: &sqlx::PgPool, account: AccountId) -> anyhow::Result<Value> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        .execute(&mut *tx)
+        .await?;
+    let doc = export(&mut tx, account).await?;
+    tx.commit().await?;
     Ok(doc)
 }
 

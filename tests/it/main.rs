@@ -9,6 +9,7 @@ mod channels;
 mod console;
 mod discord;
 mod engine;
+mod invoices;
 mod plans;
 mod privacy;
 mod queue;

@@ -58,6 +58,17 @@ async fn populate(t: &TestApp, account: AccountId) {
     .await
     .unwrap();
     sqlx::query("INSERT INTO oauth_states (state, user_id, provider, chat_platform, chat_id, locale, pkce_verifier, expires_at) VALUES (md5(random()::text), $1, 'youtube', 'telegram', '1', 'en', 'sealed', now() + interval '10 minutes')").bind(a).execute(pool).await.unwrap();
+    // Deals and invoices (issue 8): /forget detaches invoices rather than deleting them.
+    sqlx::query(
+        "INSERT INTO business_profiles (user_id, legal_name, address) VALUES ($1, 'A EI', 'Paris')",
+    )
+    .bind(a)
+    .execute(pool)
+    .await
+    .unwrap();
+    sqlx::query("INSERT INTO partnerships (user_id, number, brand, amount_minor, currency, deliverable) VALUES ($1, 1, 'Brand', 100, 'EUR', 'post')").bind(a).execute(pool).await.unwrap();
+    sqlx::query("INSERT INTO invoice_sequences (user_id, series, year, last_number) VALUES ($1, 'invoice', 2026, 1)").bind(a).execute(pool).await.unwrap();
+    sqlx::query("INSERT INTO invoices (issuer_id, user_id, kind, number, currency, total_ht_minor, total_vat_minor, total_ttc_minor, issue_date, due_date, language, snapshot, retain_until) VALUES ($1, $1, 'invoice', '2026-0001', 'EUR', 100, 0, 100, '2026-11-25', '2026-12-25', 'fr', '{}', '2037-01-01')").bind(a).execute(pool).await.unwrap();
     let key = t.app.files.put(b"%PDF-1.7 invoice", "pdf").await.unwrap();
     creatorpilot::db::files::insert(pool, account, &key, "invoice.pdf", "application/pdf", 16)
         .await

@@ -1,0 +1,102 @@
+## /profile and /deal
+
+cmd-profile = Your business identity, printed on your invoices
+opt-profile-name = Legal name (add "EI" if you are an entrepreneur individuel)
+opt-profile-address = Postal address
+opt-profile-country = Country code (FR, BE, US…)
+opt-profile-siret = SIRET or SIREN (France)
+opt-profile-vat = "franchise" (no VAT) or your VAT number
+opt-profile-rate = Default VAT rate in percent (20)
+opt-profile-debits = VAT on debits option (yes/no)
+opt-profile-iban = IBAN for payments
+opt-profile-bic = BIC of your bank
+opt-profile-email = Billing email
+opt-profile-terms = Payment terms in days (default 30)
+opt-profile-penalty = Late-payment penalty rate in percent
+profile-form-title = Your business identity
+profile-field-name = Legal name (with "EI" if entrepreneur individuel)
+profile-field-address = Postal address
+profile-field-siret = SIRET (France)
+profile-field-vat = VAT number, or "franchise" if you charge no VAT
+profile-field-iban = IBAN
+profile-saved = Saved. Your next invoices will carry this identity (invoices already issued keep theirs).
+profile-summary = { $name }
+    { $address } ({ $country })
+    SIRET: { $siret }
+    VAT: { $vat }
+    IBAN: { $iban } · BIC: { $bic }
+    Email: { $email }
+    Payment terms: { $terms } days
+profile-vat-franchise = not charged (franchise en base)
+profile-vat-number = { $vat }, default rate { $rate }
+profile-none = —
+profile-edit-hint = Change any field in one line, e.g. /profile iban="FR76 …" terms=45
+profile-missing-field = Your profile needs a { $field }. Add it with /profile { $field }="…".
+profile-invalid-siret = "{ $value }" is not a valid SIREN (9 digits) or SIRET (14 digits): please check the digits.
+profile-invalid-iban = "{ $value }" is not a valid IBAN (its checksum fails): please copy it again from your bank.
+profile-invalid-bic = "{ $value }" is not a valid BIC: 8 or 11 characters, like BNPAFRPP.
+profile-invalid-vat = "{ $value }" is not a valid VAT number. Use FR followed by 11 digits for France, or "franchise".
+profile-invalid-rate = "{ $value }" is not a rate: give a percentage between 0 and 100, like 20 or 5.5.
+profile-invalid-email = "{ $value }" is not an email address.
+profile-invalid-country = "{ $value }" is not a country code: use two letters, like FR or BE.
+
+cmd-deal = Track your brand deals
+cmd-deal-add = Record a brand deal
+cmd-deal-list = Your brand deals
+cmd-deal-show = One brand deal
+cmd-deal-status = Change a deal's status
+opt-deal-add-brand = Brand
+opt-deal-add-amount = Amount, e.g. 1500.00
+opt-deal-add-currency = Currency (ISO 4217, default EUR)
+opt-deal-add-type = Deliverable
+opt-deal-add-delivery = Delivery date (YYYY-MM-DD)
+opt-deal-add-notes = Notes
+opt-deal-add-buyer_name = Brand's legal name for the invoice
+opt-deal-add-buyer_address = Brand's billing address
+opt-deal-add-buyer_siren = Brand's SIREN (France)
+opt-deal-add-buyer_vat = Brand's VAT number
+opt-deal-add-buyer_email = Brand's billing email
+opt-deal-add-contract = Written contract signed (loi 2023-451, art. 8)
+opt-deal-add-disclosure = Disclosure label used (loi 2023-451, art. 5)
+opt-deal-list-status = Only this status
+opt-deal-show-number = Deal number
+opt-deal-status-number = Deal number
+opt-deal-status-status = New status
+deal-added = Deal #{ $number } recorded.
+deal-added-next = When it is delivered, create its invoice with /invoice create { $number }
+deal-details = #{ $number } { $brand } — { $amount }
+    { $type } · delivery { $delivery } · { $status }
+    Billed to: { $buyer }
+deal-contract-yes = Written contract: yes
+deal-contract-no = Written contract: no (loi 2023-451 art. 8 requires one)
+deal-disclosure-publicite = Label: "Publicité"
+deal-disclosure-collaboration = Label: "Collaboration commerciale"
+deal-list-empty = No deals yet. Record one with /deal add brand="…" amount=1500 currency=EUR
+deal-list-heading = { $count ->
+        [one] One deal:
+       *[other] { $count } deals:
+    }
+deal-not-found = There is no deal #{ $number }. See your deals with /deal list.
+deal-status-set = Deal #{ $number } is now { $status }.
+deal-status-pending = pending
+deal-status-delivered = delivered
+deal-status-paid = paid
+deal-status-cancelled = cancelled
+deal-type-dedicated-video = dedicated video
+deal-type-integration = integration
+deal-type-short = short
+deal-type-story = story
+deal-type-post = post
+deal-type-other = other
+deal-missing-field = A deal needs a { $field }: add { $field }=… to the command.
+deal-field-empty = The { $field } is empty: type it again.
+deal-field-too-long = The { $field } is { $length } characters long; keep it under { $max }.
+deal-invalid-currency = "{ $value }" is not an ISO 4217 currency: use a code like EUR, USD or GBP.
+deal-amount-invalid = "{ $value }" is not an amount: type digits with an optional decimal point, like 1500.00.
+deal-amount-not-positive = The amount must be more than zero (you typed { $value }).
+deal-amount-too-large = { $value } { $currency } is more than we accept for one deal ({ $max }): check the amount.
+deal-amount-too-precise = { $value } has more decimals than { $currency } allows.
+deal-invalid-type = "{ $value }" is not a deliverable: use one of { $types }.
+deal-invalid-date = "{ $value }" is not a date: use YYYY-MM-DD, like 2026-12-15.
+deal-date-in-past = { $value } is in the past: give the delivery date still to come.
+deal-invalid-disclosure = "{ $value }" is not a disclosure label: use publicite or collaboration_commerciale.

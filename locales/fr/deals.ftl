@@ -1,0 +1,102 @@
+## /profile et /deal
+
+cmd-profile = Votre identité d'entreprise, imprimée sur vos factures
+opt-profile-name = Nom légal (ajoutez « EI » si vous êtes entrepreneur individuel)
+opt-profile-address = Adresse postale
+opt-profile-country = Code pays (FR, BE, US…)
+opt-profile-siret = SIRET ou SIREN
+opt-profile-vat = « franchise » (pas de TVA) ou votre numéro de TVA
+opt-profile-rate = Taux de TVA par défaut en pourcentage (20)
+opt-profile-debits = Option pour le paiement de la TVA d'après les débits (oui/non)
+opt-profile-iban = IBAN pour les paiements
+opt-profile-bic = BIC de votre banque
+opt-profile-email = E-mail de facturation
+opt-profile-terms = Délai de paiement en jours (30 par défaut)
+opt-profile-penalty = Taux des pénalités de retard en pourcentage
+profile-form-title = Votre identité d'entreprise
+profile-field-name = Nom légal (avec « EI » si entrepreneur individuel)
+profile-field-address = Adresse postale
+profile-field-siret = SIRET
+profile-field-vat = Numéro de TVA, ou « franchise » si vous ne facturez pas la TVA
+profile-field-iban = IBAN
+profile-saved = Enregistré. Vos prochaines factures porteront cette identité (les factures déjà émises gardent la leur).
+profile-summary = { $name }
+    { $address } ({ $country })
+    SIRET : { $siret }
+    TVA : { $vat }
+    IBAN : { $iban } · BIC : { $bic }
+    E-mail : { $email }
+    Délai de paiement : { $terms } jours
+profile-vat-franchise = non facturée (franchise en base)
+profile-vat-number = { $vat }, taux par défaut { $rate }
+profile-none = —
+profile-edit-hint = Modifiez un champ en une ligne, par exemple /profile iban="FR76 …" terms=45
+profile-missing-field = Il manque { $field } à votre profil. Ajoutez-le avec /profile { $field }="…".
+profile-invalid-siret = « { $value } » n'est pas un SIREN (9 chiffres) ou SIRET (14 chiffres) valide : vérifiez les chiffres.
+profile-invalid-iban = « { $value } » n'est pas un IBAN valide (la clé de contrôle ne correspond pas) : recopiez-le depuis votre banque.
+profile-invalid-bic = « { $value } » n'est pas un BIC valide : 8 ou 11 caractères, comme BNPAFRPP.
+profile-invalid-vat = « { $value } » n'est pas un numéro de TVA valide. En France : FR suivi de 11 chiffres, ou « franchise ».
+profile-invalid-rate = « { $value } » n'est pas un taux : donnez un pourcentage entre 0 et 100, comme 20 ou 5,5.
+profile-invalid-email = « { $value } » n'est pas une adresse e-mail.
+profile-invalid-country = « { $value } » n'est pas un code pays : deux lettres, comme FR ou BE.
+
+cmd-deal = Suivez vos partenariats
+cmd-deal-add = Enregistrer un partenariat
+cmd-deal-list = Vos partenariats
+cmd-deal-show = Un partenariat
+cmd-deal-status = Changer le statut d'un partenariat
+opt-deal-add-brand = Marque
+opt-deal-add-amount = Montant, par exemple 1500,00
+opt-deal-add-currency = Devise (ISO 4217, EUR par défaut)
+opt-deal-add-type = Livrable
+opt-deal-add-delivery = Date de livraison (AAAA-MM-JJ)
+opt-deal-add-notes = Notes
+opt-deal-add-buyer_name = Raison sociale de la marque pour la facture
+opt-deal-add-buyer_address = Adresse de facturation de la marque
+opt-deal-add-buyer_siren = SIREN de la marque
+opt-deal-add-buyer_vat = Numéro de TVA de la marque
+opt-deal-add-buyer_email = E-mail de facturation de la marque
+opt-deal-add-contract = Contrat écrit signé (loi 2023-451, art. 8)
+opt-deal-add-disclosure = Mention utilisée (loi 2023-451, art. 5)
+opt-deal-list-status = Seulement ce statut
+opt-deal-show-number = Numéro du partenariat
+opt-deal-status-number = Numéro du partenariat
+opt-deal-status-status = Nouveau statut
+deal-added = Partenariat n° { $number } enregistré.
+deal-added-next = Une fois livré, créez sa facture avec /invoice create { $number }
+deal-details = n° { $number } { $brand } — { $amount }
+    { $type } · livraison { $delivery } · { $status }
+    Facturé à : { $buyer }
+deal-contract-yes = Contrat écrit : oui
+deal-contract-no = Contrat écrit : non (la loi 2023-451, art. 8, en exige un)
+deal-disclosure-publicite = Mention : « Publicité »
+deal-disclosure-collaboration = Mention : « Collaboration commerciale »
+deal-list-empty = Aucun partenariat pour l'instant. Enregistrez-en un avec /deal add brand="…" amount=1500 currency=EUR
+deal-list-heading = { $count ->
+        [one] Un partenariat :
+       *[other] { $count } partenariats :
+    }
+deal-not-found = Il n'y a pas de partenariat n° { $number }. Voyez la liste avec /deal list.
+deal-status-set = Le partenariat n° { $number } est maintenant { $status }.
+deal-status-pending = en attente
+deal-status-delivered = livré
+deal-status-paid = payé
+deal-status-cancelled = annulé
+deal-type-dedicated-video = vidéo dédiée
+deal-type-integration = intégration
+deal-type-short = short
+deal-type-story = story
+deal-type-post = post
+deal-type-other = autre
+deal-missing-field = Il manque { $field } au partenariat : ajoutez { $field }=… à la commande.
+deal-field-empty = Le champ { $field } est vide : retapez-le.
+deal-field-too-long = Le champ { $field } fait { $length } caractères ; restez sous { $max }.
+deal-invalid-currency = « { $value } » n'est pas une devise ISO 4217 : utilisez un code comme EUR, USD ou GBP.
+deal-amount-invalid = « { $value } » n'est pas un montant : tapez des chiffres, avec une virgule décimale si besoin, comme 1500,00.
+deal-amount-not-positive = Le montant doit être supérieur à zéro (vous avez tapé { $value }).
+deal-amount-too-large = { $value } { $currency } dépasse ce que nous acceptons pour un partenariat ({ $max }) : vérifiez le montant.
+deal-amount-too-precise = { $value } a plus de décimales que { $currency } n'en permet.
+deal-invalid-type = « { $value } » n'est pas un livrable : utilisez l'un de { $types }.
+deal-invalid-date = « { $value } » n'est pas une date : utilisez AAAA-MM-JJ, comme 2026-12-15.
+deal-date-in-past = { $value } est dans le passé : donnez la date de livraison à venir.
+deal-invalid-disclosure = « { $value } » n'est pas une mention : utilisez publicite ou collaboration_commerciale.

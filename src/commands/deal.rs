@@ -1,0 +1,197 @@
+//! `/deal add|list|show|status`: brand deals, with money in integer minor units.
+
+use crate::app::App;
+use crate::bot::args::Args;
+use crate::bot::{CommandResult, Invocation, Reply, Responder};
+use crate::db;
+use crate::db::deals::Deal;
+use crate::domain::deals::{DealInput, parse};
+use crate::domain::invoices::document::date;
+use crate::domain::invoices::{money, today};
+use crate::i18n::{Locale, msg};
+
+pub async fn run(app: &App, inv: &Invocation, args: &Args, r: &dyn Responder) -> CommandResult {
+    match args.sub.as_deref() {
+        Some("add") => add(app, inv, args, r).await,
+        Some("show") => show(app, inv, args.integer("number").unwrap_or(0), r).await,
+        Some("status") => set_status(app, inv, args, r).await,
+        _ => list(app, inv, args.text("status"), r).await,
+    }
+}
+
+async fn add(app: &App, inv: &Invocation, args: &Args, r: &dyn Responder) -> CommandResult {
+    let input = DealInput {
+        brand: args.text("brand"),
+        amount: args.text("amount"),
+        currency: args.text("currency"),
+        deliverable: args.text("type"),
+        delivery: args.text("delivery"),
+        notes: args.text("notes"),
+        buyer_name: args.text("buyer_name"),
+        buyer_address: args.text("buyer_address"),
+        buyer_siren: args.text("buyer_siren"),
+        buyer_vat: args.text("buyer_vat"),
+        buyer_email: args.text("buyer_email"),
+        contract: args.boolean("contract"),
+        disclosure: args.text("disclosure"),
+    };
+    let deal = parse(&input, today())?;
+    let mut tx = app.db.begin().await?;
+    let number = db::numbers::next(&mut *tx, inv.account, "deal").await?;
+    db::deals::insert(&mut *tx, inv.account, number, &deal).await?;
+    tx.commit().await?;
+    let saved = db::deals::get(&app.db, inv.account, number)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("deal {number} vanished after insert"))?;
+    let text = app
+        .i18n
+        .render(inv.locale, &msg("deal-added").arg("number", number));
+    r.send(
+        Reply::text(text)
+            .block(details(app, inv.locale, &saved))
+            .block(
+                app.i18n
+                    .render(inv.locale, &msg("deal-added-next").arg("number", number)),
+            )
+            .private(),
+    )
+    .await?;
+    Ok(())
+}
+
+fn amount(d: &Deal, locale: Locale) -> String {
+    match money::Currency::parse(&d.currency) {
+        Some(c) => money::format_amount(d.amount_minor, c, locale),
+        None => format!("{} {}", d.amount_minor, d.currency),
+    }
+}
+
+fn status_label(app: &App, locale: Locale, status: &str) -> String {
+    app.i18n.tr(
+        locale,
+        match status {
+            "delivered" => "deal-status-delivered",
+            "paid" => "deal-status-paid",
+            "cancelled" => "deal-status-cancelled",
+            _ => "deal-status-pending",
+        },
+    )
+}
+
+fn type_label(app: &App, locale: Locale, deliverable: &str) -> String {
+    app.i18n.tr(
+        locale,
+        match deliverable {
+            "dedicated_video" => "deal-type-dedicated-video",
+            "integration" => "deal-type-integration",
+            "short" => "deal-type-short",
+            "story" => "deal-type-story",
+            "post" => "deal-type-post",
+            _ => "deal-type-other",
+        },
+    )
+}
+
+fn details(app: &App, locale: Locale, d: &Deal) -> String {
+    let none = app.i18n.tr(locale, "profile-none");
+    let mut text = app.i18n.render(
+        locale,
+        &msg("deal-details")
+            .arg("number", d.number)
+            .arg("brand", &d.brand)
+            .arg("amount", amount(d, locale))
+            .arg("type", type_label(app, locale, &d.deliverable))
+            .arg(
+                "delivery",
+                d.delivery_date
+                    .map(|x| date(x, locale))
+                    .unwrap_or_else(|| none.clone()),
+            )
+            .arg("status", status_label(app, locale, &d.status))
+            .arg(
+                "buyer",
+                d.buyer_name.clone().unwrap_or_else(|| d.brand.clone()),
+            ),
+    );
+    if let Some(c) = d.written_contract {
+        text.push('\n');
+        text.push_str(&app.i18n.tr(
+            locale,
+            if c {
+                "deal-contract-yes"
+            } else {
+                "deal-contract-no"
+            },
+        ));
+    }
+    if let Some(label) = &d.disclosure {
+        text.push('\n');
+        text.push_str(&app.i18n.tr(
+            locale,
+            if label == "publicite" {
+                "deal-disclosure-publicite"
+            } else {
+                "deal-disclosure-collaboration"
+            },
+        ));
+    }
+    if let Some(n) = &d.notes {
+        text.push('\n');
+        text.push_str(n);
+    }
+    text
+}
+
+async fn list(
+    app: &App,
+    inv: &Invocation,
+    status: Option<&str>,
+    r: &dyn Responder,
+) -> CommandResult {
+    let deals = db::deals::list(&app.db, inv.account, status).await?;
+    if deals.is_empty() {
+        r.send(Reply::text(app.i18n.tr(inv.locale, "deal-list-empty")).private())
+            .await?;
+        return Ok(());
+    }
+    let mut lines = vec![app.i18n.render(
+        inv.locale,
+        &msg("deal-list-heading").arg("count", deals.len()),
+    )];
+    for d in &deals {
+        lines.push(format!(
+            "#{} · {} · {} · {}",
+            d.number,
+            d.brand,
+            amount(d, inv.locale),
+            status_label(app, inv.locale, &d.status)
+        ));
+    }
+    r.send(Reply::text(lines.join("\n")).private()).await?;
+    Ok(())
+}
+
+async fn show(app: &App, inv: &Invocation, number: i64, r: &dyn Responder) -> CommandResult {
+    let deal = db::deals::get(&app.db, inv.account, number)
+        .await?
+        .ok_or_else(|| msg("deal-not-found").arg("number", number))?;
+    r.send(Reply::text(details(app, inv.locale, &deal)).private())
+        .await?;
+    Ok(())
+}
+
+async fn set_status(app: &App, inv: &Invocation, args: &Args, r: &dyn Responder) -> CommandResult {
+    let number = args.integer("number").unwrap_or(0);
+    let status = args.text("status").unwrap_or("pending");
+    if !db::deals::set_status(&app.db, inv.account, number, status).await? {
+        return Err(msg("deal-not-found").arg("number", number).into());
+    }
+    let text = app.i18n.render(
+        inv.locale,
+        &msg("deal-status-set")
+            .arg("number", number)
+            .arg("status", status_label(app, inv.locale, status)),
+    );
+    r.send(Reply::text(text).private()).await?;
+    Ok(())
+}

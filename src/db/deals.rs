@@ -1,0 +1,167 @@
+//! Brand deals (`partnerships`), numbered per account (`/deal show 3`).
+
+use chrono::NaiveDate;
+use sqlx::PgExecutor;
+use uuid::Uuid;
+
+use crate::bot::AccountId;
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct NewDeal {
+    pub brand: String,
+    pub amount_minor: i64,
+    pub currency: String,
+    pub deliverable: String,
+    pub delivery_date: Option<NaiveDate>,
+    pub notes: Option<String>,
+    pub buyer_name: Option<String>,
+    pub buyer_address: Option<String>,
+    pub buyer_siren: Option<String>,
+    pub buyer_vat: Option<String>,
+    pub buyer_email: Option<String>,
+    pub written_contract: Option<bool>,
+    pub disclosure: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Deal {
+    pub id: Uuid,
+    pub number: i64,
+    pub brand: String,
+    pub amount_minor: i64,
+    pub currency: String,
+    pub deliverable: String,
+    pub delivery_date: Option<NaiveDate>,
+    pub notes: Option<String>,
+    pub buyer_name: Option<String>,
+    pub buyer_address: Option<String>,
+    pub buyer_siren: Option<String>,
+    pub buyer_vat: Option<String>,
+    pub buyer_email: Option<String>,
+    pub written_contract: Option<bool>,
+    pub disclosure: Option<String>,
+    pub status: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+const COLUMNS: &str = "id, number, brand, amount_minor, currency, deliverable, delivery_date, \
+     notes, buyer_name, buyer_address, buyer_siren, buyer_vat, buyer_email, written_contract, \
+     disclosure, status, created_at";
+
+pub async fn insert(
+    db: impl PgExecutor<'_>,
+    account: AccountId,
+    number: i64,
+    d: &NewDeal,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO partnerships (user_id, number, brand, amount_minor, currency, deliverable,
+             delivery_date, notes, buyer_name, buyer_address, buyer_siren, buyer_vat, buyer_email,
+             written_contract, disclosure)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+    )
+    .bind(account.0)
+    .bind(number)
+    .bind(&d.brand)
+    .bind(d.amount_minor)
+    .bind(&d.currency)
+    .bind(&d.deliverable)
+    .bind(d.delivery_date)
+    .bind(&d.notes)
+    .bind(&d.buyer_name)
+    .bind(&d.buyer_address)
+    .bind(&d.buyer_siren)
+    .bind(&d.buyer_vat)
+    .bind(&d.buyer_email)
+    .bind(d.written_contract)
+    .bind(&d.disclosure)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+pub async fn get(
+    db: impl PgExecutor<'_>,
+    account: AccountId,
+    number: i64,
+) -> sqlx::Result<Option<Deal>> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM partnerships WHERE user_id = $1 AND number = $2"
+    )))
+    .bind(account.0)
+    .bind(number)
+    .fetch_optional(db)
+    .await
+}
+
+pub async fn list(
+    db: impl PgExecutor<'_>,
+    account: AccountId,
+    status: Option<&str>,
+) -> sqlx::Result<Vec<Deal>> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM partnerships WHERE user_id = $1 AND ($2::text IS NULL OR status = $2)
+         ORDER BY number"
+    )))
+    .bind(account.0)
+    .bind(status)
+    .fetch_all(db)
+    .await
+}
+
+pub async fn set_status(
+    db: impl PgExecutor<'_>,
+    account: AccountId,
+    number: i64,
+    status: &str,
+) -> sqlx::Result<bool> {
+    Ok(sqlx::query(
+        "UPDATE partnerships SET status = $3, updated_at = now() WHERE user_id = $1 AND number = $2",
+    )
+    .bind(account.0)
+    .bind(number)
+    .bind(status)
+    .execute(db)
+    .await?
+    .rows_affected()
+        == 1)
+}
+
+pub async fn delete_all(db: impl PgExecutor<'_>, account: AccountId) -> sqlx::Result<u64> {
+    Ok(sqlx::query("DELETE FROM partnerships WHERE user_id = $1")
+        .bind(account.0)
+        .execute(db)
+        .await?
+        .rows_affected())
+}
+
+/// Linking: deals move over and are renumbered after the survivor's highest number.
+pub async fn merge(
+    db: &mut sqlx::PgConnection,
+    from: AccountId,
+    into: AccountId,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE partnerships p SET user_id = $2,
+             number = (SELECT COALESCE(max(number), 0) FROM partnerships WHERE user_id = $2)
+                      + sub.rn
+         FROM (SELECT id, row_number() OVER (ORDER BY number) AS rn FROM partnerships
+               WHERE user_id = $1) sub
+         WHERE p.id = sub.id",
+    )
+    .bind(from.0)
+    .bind(into.0)
+    .execute(&mut *db)
+    .await?;
+    // The survivor's counter continues after the renumbered deals.
+    sqlx::query(
+        "INSERT INTO object_numbers (user_id, kind, last_number)
+         SELECT $1, 'deal', COALESCE(max(number), 0) FROM partnerships WHERE user_id = $1
+         ON CONFLICT (user_id, kind) DO UPDATE
+         SET last_number = GREATEST(object_numbers.last_number, excluded.last_number)",
+    )
+    .bind(into.0)
+    .execute(&mut *db)
+    .await?;
+    Ok(())
+}

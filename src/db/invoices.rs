@@ -1,0 +1,244 @@
+//! Issued invoices and credit notes (`invoices`) and their gap-free numbering
+//! (`invoice_sequences`).
+
+use chrono::NaiveDate;
+use sqlx::PgExecutor;
+use uuid::Uuid;
+
+use crate::bot::AccountId;
+
+/// Takes the next number of a series for a year. The row stays locked until the caller's
+/// transaction ends: concurrent creations queue here, and a rollback gives the number back, so
+/// numbers are consecutive with no gap. Call it last, just before inserting the invoice.
+pub async fn next_number(
+    db: impl PgExecutor<'_>,
+    account: AccountId,
+    series: &str,
+    year: i32,
+) -> sqlx::Result<i32> {
+    sqlx::query_scalar(
+        "INSERT INTO invoice_sequences (user_id, series, year, last_number) VALUES ($1, $2, $3, 1)
+         ON CONFLICT (user_id, series, year)
+         DO UPDATE SET last_number = invoice_sequences.last_number + 1
+         RETURNING last_number",
+    )
+    .bind(account.0)
+    .bind(series)
+    .bind(year)
+    .fetch_one(db)
+    .await
+}
+
+#[derive(Debug, Clone)]
+pub struct NewInvoice {
+    pub id: Uuid,
+    pub partnership_id: Option<Uuid>,
+    pub kind: &'static str,
+    pub number: String,
+    pub credited_invoice_id: Option<Uuid>,
+    pub currency: String,
+    pub total_ht_minor: i64,
+    pub total_vat_minor: i64,
+    pub total_ttc_minor: i64,
+    pub issue_date: NaiveDate,
+    pub service_date: Option<NaiveDate>,
+    pub due_date: NaiveDate,
+    pub language: String,
+    pub snapshot: serde_json::Value,
+    pub pdf_url: String,
+    pub retain_until: NaiveDate,
+}
+
+pub async fn insert(
+    db: impl PgExecutor<'_>,
+    account: AccountId,
+    i: &NewInvoice,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO invoices (id, issuer_id, user_id, partnership_id, kind, number,
+             credited_invoice_id, currency, total_ht_minor, total_vat_minor, total_ttc_minor,
+             issue_date, service_date, due_date, language, snapshot, pdf_url, retain_until)
+         VALUES ($1, $2, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
+    )
+    .bind(i.id)
+    .bind(account.0)
+    .bind(i.partnership_id)
+    .bind(i.kind)
+    .bind(&i.number)
+    .bind(i.credited_invoice_id)
+    .bind(&i.currency)
+    .bind(i.total_ht_minor)
+    .bind(i.total_vat_minor)
+    .bind(i.total_ttc_minor)
+    .bind(i.issue_date)
+    .bind(i.service_date)
+    .bind(i.due_date)
+    .bind(&i.language)
+    .bind(&i.snapshot)
+    .bind(&i.pdf_url)
+    .bind(i.retain_until)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Invoice {
+    pub id: Uuid,
+    pub kind: String,
+    pub number: String,
+    pub credited_invoice_id: Option<Uuid>,
+    pub currency: String,
+    pub total_ht_minor: i64,
+    pub total_vat_minor: i64,
+    pub total_ttc_minor: i64,
+    pub issue_date: NaiveDate,
+    pub due_date: NaiveDate,
+    pub snapshot: serde_json::Value,
+    pub pdf_url: Option<String>,
+    pub status: String,
+    pub paid_on: Option<NaiveDate>,
+    pub retain_until: NaiveDate,
+    /// Whether a credit note already cancels this invoice.
+    pub credited: bool,
+}
+
+const SELECT: &str = "SELECT i.id, i.kind, i.number, i.credited_invoice_id, i.currency, \
+     i.total_ht_minor, i.total_vat_minor, i.total_ttc_minor, i.issue_date, i.due_date, i.snapshot, \
+     i.pdf_url, i.status, i.paid_on, i.retain_until, \
+     EXISTS (SELECT 1 FROM invoices c WHERE c.credited_invoice_id = i.id) AS credited \
+     FROM invoices i";
+
+pub async fn get(
+    db: impl PgExecutor<'_>,
+    account: AccountId,
+    number: &str,
+) -> sqlx::Result<Option<Invoice>> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{SELECT} WHERE i.user_id = $1 AND i.number = $2"
+    )))
+    .bind(account.0)
+    .bind(number)
+    .fetch_optional(db)
+    .await
+}
+
+pub async fn list(db: impl PgExecutor<'_>, account: AccountId) -> sqlx::Result<Vec<Invoice>> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{SELECT} WHERE i.user_id = $1 ORDER BY i.issue_date, i.kind, i.number"
+    )))
+    .bind(account.0)
+    .fetch_all(db)
+    .await
+}
+
+pub async fn mark_sent(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE invoices SET status = 'sent', sent_at = now() WHERE id = $1 AND status = 'issued'",
+    )
+    .bind(id)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+pub async fn mark_paid(db: impl PgExecutor<'_>, id: Uuid, on: NaiveDate) -> sqlx::Result<()> {
+    sqlx::query("UPDATE invoices SET status = 'paid', paid_on = $2 WHERE id = $1")
+        .bind(id)
+        .bind(on)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// One row of `/revenue`: a month and currency.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct RevenueRow {
+    pub month: i32,
+    pub currency: String,
+    pub invoiced_minor: i64,
+    pub paid_minor: i64,
+}
+
+/// Invoiced (credit notes subtracted) and paid amounts TTC, per month of issue and currency.
+pub async fn revenue(
+    db: impl PgExecutor<'_>,
+    account: AccountId,
+    year: i32,
+) -> sqlx::Result<Vec<RevenueRow>> {
+    sqlx::query_as(
+        "SELECT extract(month FROM issue_date)::int AS month, currency,
+                sum(total_ttc_minor)::bigint AS invoiced_minor,
+                COALESCE(sum(total_ttc_minor) FILTER (WHERE status = 'paid'), 0)::bigint
+                    AS paid_minor
+         FROM invoices WHERE user_id = $1 AND extract(year FROM issue_date) = $2
+         GROUP BY 1, 2 ORDER BY 1, 2",
+    )
+    .bind(account.0)
+    .bind(year)
+    .fetch_all(db)
+    .await
+}
+
+/// `/forget`: issued invoices stay (10-year legal retention) but no longer belong to an account.
+pub async fn detach(db: impl PgExecutor<'_>, account: AccountId) -> sqlx::Result<u64> {
+    Ok(
+        sqlx::query("UPDATE invoices SET user_id = NULL, partnership_id = NULL WHERE user_id = $1")
+            .bind(account.0)
+            .execute(db)
+            .await?
+            .rows_affected(),
+    )
+}
+
+pub async fn delete_sequences(db: impl PgExecutor<'_>, account: AccountId) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM invoice_sequences WHERE user_id = $1")
+        .bind(account.0)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Linking: the invoices move (their numbers stay those of their issuer); the sequences of the
+/// account merged away are dropped only when the survivor has its own, else they move.
+pub async fn merge(
+    db: &mut sqlx::PgConnection,
+    from: AccountId,
+    into: AccountId,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE invoices SET user_id = $2 WHERE user_id = $1")
+        .bind(from.0)
+        .bind(into.0)
+        .execute(&mut *db)
+        .await?;
+    sqlx::query(
+        "UPDATE invoice_sequences s SET user_id = $2 WHERE user_id = $1
+           AND NOT EXISTS (SELECT 1 FROM invoice_sequences t
+                           WHERE t.user_id = $2 AND t.series = s.series AND t.year = s.year)",
+    )
+    .bind(from.0)
+    .bind(into.0)
+    .execute(&mut *db)
+    .await?;
+    sqlx::query("DELETE FROM invoice_sequences WHERE user_id = $1")
+        .bind(from.0)
+        .execute(&mut *db)
+        .await?;
+    Ok(())
+}
+
+/// Unpaid invoices whose due date has passed (payment reminders).
+pub async fn overdue(
+    db: impl PgExecutor<'_>,
+    today: NaiveDate,
+) -> sqlx::Result<Vec<(Uuid, AccountId)>> {
+    let rows: Vec<(Uuid, Uuid)> = sqlx::query_as(
+        "SELECT id, user_id FROM invoices
+         WHERE kind = 'invoice' AND status <> 'paid' AND due_date < $1 AND user_id IS NOT NULL
+           AND NOT EXISTS (SELECT 1 FROM invoices c WHERE c.credited_invoice_id = invoices.id)",
+    )
+    .bind(today)
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(|(i, u)| (i, AccountId(u))).collect())
+}

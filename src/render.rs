@@ -1,0 +1,7 @@
+//! Produced files: the invoice PDF (printpdf) and, later, its Factur-X form.
+//!
+//! Pure functions over plain models: no database, no locale lookups (the caller resolves every
+//! sentence first), so the model can be tested and benchmarked on its own. Fonts are embedded in
+//! the binary (`assets/fonts`, with their licence).
+
+pub mod invoice_pdf;

@@ -64,6 +64,8 @@ pub async fn confirm(app: &App, inv: &Invocation, r: &dyn Responder) -> CommandR
 }
 
 pub async fn cancel(app: &App, inv: &Invocation, r: &dyn Responder) -> CommandResult {
+    // Cancelled means cancelled: the "Erase everything" button beside it stops working too.
+    crate::db::actions::revoke(&app.db, inv.account, "confirm_forget").await?;
     r.send(Reply::text(app.i18n.tr(inv.locale, "forget-cancelled")).private())
         .await?;
     Ok(())

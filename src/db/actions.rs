@@ -81,3 +81,20 @@ pub async fn delete_expired(db: impl PgExecutor<'_>) -> sqlx::Result<u64> {
         .await?;
     Ok(done.rows_affected())
 }
+
+/// Withdraws the account's live buttons of one action kind (e.g. a confirmation once cancelled).
+pub async fn revoke(
+    db: impl PgExecutor<'_>,
+    account: AccountId,
+    action: &str,
+) -> sqlx::Result<u64> {
+    let done = sqlx::query(
+        "UPDATE pending_actions SET expires_at = now()
+         WHERE user_id = $1 AND action->>'action' = $2 AND expires_at > now()",
+    )
+    .bind(account.0)
+    .bind(action)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected())
+}

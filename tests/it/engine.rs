@@ -265,6 +265,13 @@ async fn one_shot_buttons_run_once_and_idempotent_ones_again() {
         again.texts(),
         vec![t.app.i18n.tr(Locale::En, "button-already-used")]
     );
+    // The confirmation beside a cancelled /forget no longer erases anything.
+    let confirm = r.last_action_ids()[0].clone();
+    let late = send(&t, "100", "100", Input::Button(confirm)).await;
+    assert_eq!(
+        late.texts(),
+        vec![t.app.i18n.tr(Locale::En, "button-invalid")]
+    );
 
     let r = send(&t, "100", "100", Input::Line("/language".into())).await;
     let french = r.last_action_ids()[1].clone();

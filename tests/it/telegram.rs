@@ -719,3 +719,34 @@ async fn serve_answers_through_long_polling_and_exits_zero_on_sigterm() {
         "the bot token reached the logs:\n{stderr}"
     );
 }
+
+#[tokio::test]
+async fn a_scheduled_send_that_fails_midway_is_uncertain_not_repeated() {
+    let tg = start(&[], fast(), Mode::NotifyOnly).await;
+    tg.fake.fail(
+        "senddocument",
+        Failure::Custom {
+            status: 400,
+            description: "Bad Request: file is too big".into(),
+        },
+        1,
+    );
+    let reply = Reply::text("Your invoice").attachment(creatorpilot::bot::Attachment {
+        file_name: "invoice.pdf".into(),
+        mime_type: "application/pdf".into(),
+        bytes: b"%PDF-1.7".to_vec(),
+    });
+    let destination = Destination {
+        platform: Platform::Telegram,
+        chat_id: "21".into(),
+    };
+    let outcome =
+        tg.t.app
+            .notifiers
+            .send(&tg.t.db.pool, &destination, reply)
+            .await;
+    // The text arrived and the document did not: retrying would send the text twice.
+    assert_eq!(outcome, SendOutcome::Unknown);
+    assert_eq!(tg.texts_to(21), vec!["Your invoice".to_owned()]);
+    tg.shutdown().await;
+}

@@ -113,6 +113,15 @@ fn is_image(a: &Attachment) -> bool {
     matches!(a.mime_type.as_str(), "image/png" | "image/jpeg")
 }
 
+/// A reply that failed, and how many of its messages Telegram had accepted before.
+#[derive(Debug, thiserror::Error)]
+#[error("{error} (after {delivered} part(s) were delivered)")]
+pub struct SendError {
+    #[source]
+    pub error: RequestError,
+    pub delivered: usize,
+}
+
 /// Sends a whole reply to a chat: text parts (buttons on the last), then attachments; a single
 /// image with a short text goes as a photo with its caption. Returns the ids of the text parts.
 pub async fn send_reply(
@@ -121,11 +130,13 @@ pub async fn send_reply(
     reply: &Reply,
     markup_override: Option<ReplyMarkup>,
     reply_to: Option<TgMessageId>,
-) -> Result<Vec<TgMessageId>, RequestError> {
+) -> Result<Vec<TgMessageId>, SendError> {
     let text = join_blocks(&reply.blocks);
     let markup: Option<ReplyMarkup> =
         markup_override.or_else(|| keyboard(&reply.buttons).map(ReplyMarkup::InlineKeyboard));
     let mut ids = Vec::new();
+    // Parts Telegram accepted so far, for a failure midway.
+    let mut delivered = 0;
 
     let photo_with_caption = reply.attachments.len() == 1
         && is_image(&reply.attachments[0])
@@ -142,7 +153,9 @@ pub async fn send_reply(
         if let Some(m) = markup {
             request = request.reply_markup(m);
         }
-        let sent = request.await?;
+        let sent = request
+            .await
+            .map_err(|error| SendError { error, delivered })?;
         ids.push(sent.id);
         return Ok(ids);
     }
@@ -157,7 +170,9 @@ pub async fn send_reply(
             chat,
             InputFile::memory(a.bytes.clone()).file_name(a.file_name.clone()),
         )
-        .await?;
+        .await
+        .map_err(|error| SendError { error, delivered })?;
+        delivered += 1;
     }
     if !text.trim().is_empty() {
         let parts = split_escaped(&text, MESSAGE_LIMIT);
@@ -175,16 +190,24 @@ pub async fn send_reply(
             {
                 request = request.reply_markup(m);
             }
-            ids.push(request.await?.id);
+            ids.push(
+                request
+                    .await
+                    .map_err(|error| SendError { error, delivered })?
+                    .id,
+            );
+            delivered += 1;
         }
     }
     for a in rest {
         let file = InputFile::memory(a.bytes.clone()).file_name(a.file_name.clone());
-        if is_image(a) {
-            bot.send_photo(chat, file).await?;
+        let sent = if is_image(a) {
+            bot.send_photo(chat, file).await
         } else {
-            bot.send_document(chat, file).await?;
-        }
+            bot.send_document(chat, file).await
+        };
+        sent.map_err(|error| SendError { error, delivered })?;
+        delivered += 1;
     }
     Ok(ids)
 }
@@ -292,7 +315,12 @@ impl Notifier for TelegramNotifier {
         };
         match send_reply(&self.bot, ChatId(chat), &reply, None, None).await {
             Ok(_) => SendOutcome::Delivered,
-            Err(e) => outcome_of(&e),
+            Err(e) => match outcome_of(&e.error) {
+                // Part of it arrived: sending again would repeat that part, so the outcome is
+                // left for an operator (`uncertain`) rather than retried.
+                SendOutcome::Refused { .. } if e.delivered > 0 => SendOutcome::Unknown,
+                outcome => outcome,
+            },
         }
     }
 }

@@ -25,12 +25,29 @@ use crate::db;
 pub enum Job {
     /// Deletes expired buttons and questions, and finished jobs older than a week.
     PurgeExpired,
+    /// An unpaid invoice past its due date; re-enqueued weekly up to the domain's maximum.
+    InvoiceOverdue {
+        account: AccountId,
+        invoice: uuid::Uuid,
+        destination: Destination,
+        locale: crate::i18n::Locale,
+        reminder: u8,
+    },
+    /// The day before a deal's delivery date.
+    DealDelivery {
+        account: AccountId,
+        deal: i64,
+        destination: Destination,
+        locale: crate::i18n::Locale,
+    },
 }
 
 impl Job {
     pub fn kind(&self) -> &'static str {
         match self {
             Job::PurgeExpired => "purge_expired",
+            Job::InvoiceOverdue { .. } => "invoice_overdue",
+            Job::DealDelivery { .. } => "deal_delivery",
         }
     }
 
@@ -38,6 +55,9 @@ impl Job {
     pub fn account(&self) -> Option<AccountId> {
         match self {
             Job::PurgeExpired => None,
+            Job::InvoiceOverdue { account, .. } | Job::DealDelivery { account, .. } => {
+                Some(*account)
+            }
         }
     }
 
@@ -45,6 +65,9 @@ impl Job {
     pub fn platform(&self) -> Option<Platform> {
         match self {
             Job::PurgeExpired => None,
+            Job::InvoiceOverdue { destination, .. } | Job::DealDelivery { destination, .. } => {
+                Some(destination.platform)
+            }
         }
     }
 }
@@ -191,6 +214,52 @@ async fn execute(job: Job, ctx: &mut JobContext<'_>) -> Result<(), JobError> {
             let jobs = db::jobs::delete_finished_before(db, Utc::now() - chrono::Duration::days(7))
                 .await?;
             tracing::debug!(actions, questions, link_codes, jobs, "purged expired rows");
+            Ok(())
+        }
+        Job::InvoiceOverdue {
+            account,
+            invoice,
+            destination,
+            locale,
+            reminder,
+        } => {
+            use crate::domain::invoices::reminders;
+            let Some(reply) = reminders::overdue(ctx.app, account, invoice, locale).await? else {
+                return Ok(());
+            };
+            // The next one is queued before this one is sent, so a crash cannot end the series.
+            if reminder < reminders::MAX_OVERDUE_REMINDERS {
+                let next = Job::InvoiceOverdue {
+                    account,
+                    invoice,
+                    destination: destination.clone(),
+                    locale,
+                    reminder: reminder + 1,
+                };
+                let key = format!("invoice_overdue:{invoice}:{}", reminder + 1);
+                enqueue(
+                    &ctx.app.db,
+                    &next,
+                    &key,
+                    reminders::next_overdue_reminder(Utc::now()),
+                )
+                .await?;
+            }
+            ctx.send(&destination, reply).await?;
+            Ok(())
+        }
+        Job::DealDelivery {
+            account,
+            deal,
+            destination,
+            locale,
+        } => {
+            let reminder =
+                crate::domain::invoices::reminders::delivery(ctx.app, account, deal, locale)
+                    .await?;
+            if let Some(reply) = reminder {
+                ctx.send(&destination, reply).await?;
+            }
             Ok(())
         }
     }

@@ -55,6 +55,8 @@ invoice-paid-date-invalid = { $value } cannot be the payment date: give a date b
 invoice-credit-refused = { $number } cannot be credited: it is a credit note or already cancelled by one.
 invoice-credited = Credit note { $credit } issued: it cancels invoice { $number }.
 invoice-immutable = An issued invoice cannot be changed (the law requires it). To correct { $number }, cancel it with /invoice credit { $number }, then create a new invoice.
+invoice-reminder-overdue = Invoice { $number } to { $buyer } ({ $total }) was due on { $due } and is not marked paid. If it is paid: /invoice paid { $number }
+deal-reminder-delivery = Reminder: deal #{ $number } with { $brand } is due for delivery tomorrow ({ $date }).
 
 revenue-empty = No invoices in { $year }.
 revenue-heading = Revenue { $year } (incl. VAT, credit notes deducted):

@@ -55,6 +55,8 @@ invoice-paid-date-invalid = { $value } ne peut pas être la date du paiement : d
 invoice-credit-refused = { $number } ne peut pas faire l'objet d'un avoir : c'est un avoir, ou elle est déjà annulée.
 invoice-credited = Avoir { $credit } émis : il annule la facture { $number }.
 invoice-immutable = Une facture émise ne peut pas être modifiée (c'est la loi). Pour corriger { $number }, annulez-la avec /invoice credit { $number }, puis créez une nouvelle facture.
+invoice-reminder-overdue = La facture { $number } adressée à { $buyer } ({ $total }) était due le { $due } et n'est pas marquée payée. Si elle l'est : /invoice paid { $number }
+deal-reminder-delivery = Rappel : le partenariat n° { $number } avec { $brand } est à livrer demain ({ $date }).
 
 revenue-empty = Aucune facture en { $year }.
 revenue-heading = Chiffre d'affaires { $year } (TTC, avoirs déduits) :

@@ -7,8 +7,9 @@ use crate::db;
 use crate::db::deals::Deal;
 use crate::domain::deals::{DealInput, parse};
 use crate::domain::invoices::document::date;
-use crate::domain::invoices::{money, today};
+use crate::domain::invoices::{money, reminders, today};
 use crate::i18n::{Locale, msg};
+use crate::jobs;
 
 pub async fn run(app: &App, inv: &Invocation, args: &Args, r: &dyn Responder) -> CommandResult {
     match args.sub.as_deref() {
@@ -39,6 +40,17 @@ async fn add(app: &App, inv: &Invocation, args: &Args, r: &dyn Responder) -> Com
     let mut tx = app.db.begin().await?;
     let number = db::numbers::next(&mut *tx, inv.account, "deal").await?;
     db::deals::insert(&mut *tx, inv.account, number, &deal).await?;
+    if let Some(day) = deal.delivery_date {
+        let job = jobs::Job::DealDelivery {
+            account: inv.account,
+            deal: number,
+            destination: inv.destination(),
+            locale: inv.locale,
+        };
+        let key = format!("deal_delivery:{}:{number}:{day}", inv.account);
+        let at = reminders::morning_of(day - chrono::Duration::days(1)).max(chrono::Utc::now());
+        jobs::enqueue(&mut *tx, &job, &key, at).await?;
+    }
     tx.commit().await?;
     let saved = db::deals::get(&app.db, inv.account, number)
         .await?

@@ -10,9 +10,10 @@ use crate::bot::args::Args;
 use crate::bot::{Attachment, CommandError, CommandResult, Invocation, Reply, Responder};
 use crate::db;
 use crate::domain::invoices::document::date;
-use crate::domain::invoices::{self, CreateError, Kind, Snapshot, money, today};
+use crate::domain::invoices::{self, CreateError, Kind, Snapshot, money, reminders, today};
 use crate::domain::plans::{self, Feature, Reservation};
 use crate::i18n::{Locale, msg};
+use crate::jobs;
 
 pub async fn run(app: &App, inv: &Invocation, args: &Args, r: &dyn Responder) -> CommandResult {
     let number = || args.text("number").unwrap_or("").trim().to_owned();
@@ -94,6 +95,21 @@ async fn create(app: &App, inv: &Invocation, args: &Args, r: &dyn Responder) -> 
             return Err(internal(e));
         }
     };
+    let job = jobs::Job::InvoiceOverdue {
+        account: inv.account,
+        invoice: issued.id,
+        destination: inv.destination(),
+        locale: inv.locale,
+        reminder: 1,
+    };
+    let key = format!("invoice_overdue:{}:1", issued.id);
+    jobs::enqueue(
+        &app.db,
+        &job,
+        &key,
+        reminders::first_overdue_reminder(issued.due_date),
+    )
+    .await?;
     let total = money::format_amount(issued.total_ttc_minor, currency, inv.locale);
     let text = app.i18n.render(
         inv.locale,

@@ -12,6 +12,7 @@ pub mod document;
 pub mod money;
 pub mod privacy;
 pub mod profile;
+pub mod reminders;
 pub mod totals;
 pub mod validate;
 
@@ -87,7 +88,9 @@ impl Kind {
 /// A created invoice: its number and PDF.
 #[derive(Debug, Clone)]
 pub struct Issued {
+    pub id: Uuid,
     pub number: String,
+    pub due_date: NaiveDate,
     pub file_name: String,
     pub pdf: Vec<u8>,
     pub total_ttc_minor: i64,
@@ -290,6 +293,8 @@ pub async fn issue(
         return Err(e.into());
     }
     Ok(Issued {
+        id: row.id,
+        due_date: snapshot.due_date,
         file_name: format!("{}.pdf", file_stem(&snapshot)),
         number: snapshot.number,
         pdf,

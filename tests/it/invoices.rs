@@ -578,3 +578,123 @@ async fn forget_keeps_issued_invoices_for_ten_years_and_says_so() {
         assert_eq!(n, 0, "{table} survived /forget");
     }
 }
+
+/// Records proactive sends.
+#[derive(Default)]
+struct Sent(std::sync::Mutex<Vec<String>>);
+
+#[async_trait::async_trait]
+impl creatorpilot::bot::Notifier for Sent {
+    async fn send(
+        &self,
+        _destination: &creatorpilot::bot::Destination,
+        reply: creatorpilot::bot::Reply,
+    ) -> creatorpilot::bot::SendOutcome {
+        self.0.lock().unwrap().push(reply.blocks.join("\n"));
+        creatorpilot::bot::SendOutcome::Delivered
+    }
+}
+
+async fn drain(t: &TestApp) {
+    let config = creatorpilot::jobs::WorkerConfig {
+        idle_poll: std::time::Duration::from_millis(10),
+        lease: std::time::Duration::from_secs(60),
+    };
+    let stop = tokio_util::sync::CancellationToken::new();
+    while creatorpilot::jobs::run_one(&t.app, "w", &config, &stop)
+        .await
+        .unwrap()
+    {}
+}
+
+/// A brand late to pay gets the creator a reminder, then weekly ones; paying stops them. The day
+/// before delivery, a reminder too.
+#[tokio::test]
+async fn reminders_for_late_payments_and_deliveries() {
+    let t = app().await;
+    let sent = std::sync::Arc::new(Sent::default());
+    t.app.notifiers.register(Platform::Telegram, sent.clone());
+    dispatch(&t, FR_PROFILE).await;
+    let tomorrow = (Utc::now().date_naive() + Duration::days(1))
+        .format("%Y-%m-%d")
+        .to_string();
+    dispatch(
+        &t,
+        &format!("/deal add brand=Nord amount=1500 delivery={tomorrow}"),
+    )
+    .await;
+    dispatch(&t, "/invoice create 1").await;
+    let number = format!("{}-0001", year());
+    // Nothing is due yet: the delivery reminder is for today (the day before), the invoice is not late.
+    sqlx::query("UPDATE jobs SET run_at = now() WHERE kind = 'deal_delivery'")
+        .execute(&t.db.pool)
+        .await
+        .unwrap();
+    drain(&t).await;
+    let delivery = say(
+        Locale::En,
+        msg("deal-reminder-delivery")
+            .arg("number", 1_i64)
+            .arg("brand", "Nord")
+            .arg(
+                "date",
+                invoices::document::date(Utc::now().date_naive() + Duration::days(1), Locale::En),
+            ),
+    );
+    assert_eq!(sent.0.lock().unwrap().clone(), vec![delivery]);
+
+    // The brand is late.
+    sqlx::query("UPDATE invoices SET due_date = current_date - 2")
+        .execute(&t.db.pool)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE jobs SET run_at = now() WHERE kind = 'invoice_overdue'")
+        .execute(&t.db.pool)
+        .await
+        .unwrap();
+    drain(&t).await;
+    let texts = sent.0.lock().unwrap().clone();
+    assert_eq!(texts.len(), 2, "{texts:?}");
+    assert!(
+        texts[1].contains(&number) && texts[1].contains("Nord"),
+        "{texts:?}"
+    );
+    // The next one waits a week; after four reminders the series stops.
+    let (next, reminder): (chrono::DateTime<Utc>, serde_json::Value) = sqlx::query_as(
+        "SELECT run_at, payload->'reminder' FROM jobs WHERE kind = 'invoice_overdue' AND status = 'queued'",
+    )
+    .fetch_one(&t.db.pool)
+    .await
+    .unwrap();
+    assert!(next > Utc::now() + Duration::days(6));
+    assert_eq!(reminder, 2);
+    for _ in 0..5 {
+        sqlx::query(
+            "UPDATE jobs SET run_at = now() WHERE kind = 'invoice_overdue' AND status = 'queued'",
+        )
+        .execute(&t.db.pool)
+        .await
+        .unwrap();
+        drain(&t).await;
+    }
+    assert_eq!(
+        sent.0.lock().unwrap().len(),
+        1 + 4,
+        "at most four overdue reminders"
+    );
+
+    // Paid invoices are never reminded.
+    let t2 = app().await;
+    let sent2 = std::sync::Arc::new(Sent::default());
+    t2.app.notifiers.register(Platform::Telegram, sent2.clone());
+    dispatch(&t2, FR_PROFILE).await;
+    dispatch(&t2, "/deal add brand=Nord amount=1500").await;
+    dispatch(&t2, "/invoice create 1").await;
+    dispatch(&t2, &format!("/invoice paid {number}")).await;
+    sqlx::query("UPDATE jobs SET run_at = now() WHERE kind = 'invoice_overdue'")
+        .execute(&t2.db.pool)
+        .await
+        .unwrap();
+    drain(&t2).await;
+    assert!(sent2.0.lock().unwrap().is_empty());
+}

@@ -1,0 +1,90 @@
+//! Reminders through the job queue: the day before a deal's delivery, and when an invoice is
+//! overdue (then weekly, at most `MAX_OVERDUE_REMINDERS` times). The jobs carry where to send and
+//! in which language; these functions decide whether a reminder is still due and what it says.
+
+use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
+use uuid::Uuid;
+
+use super::document::date;
+use super::money::{Currency, format_amount};
+use crate::app::App;
+use crate::bot::{AccountId, Reply};
+use crate::db;
+use crate::i18n::{Locale, msg};
+
+pub const MAX_OVERDUE_REMINDERS: u8 = 4;
+/// Reminders go out in the morning (UTC): 10:00 in Paris in winter.
+const HOUR: u32 = 9;
+
+pub fn morning_of(day: NaiveDate) -> DateTime<Utc> {
+    day.and_time(NaiveTime::from_hms_opt(HOUR, 0, 0).unwrap_or(NaiveTime::MIN))
+        .and_utc()
+}
+
+/// When the first overdue reminder of an invoice due on `due` goes out.
+pub fn first_overdue_reminder(due: NaiveDate) -> DateTime<Utc> {
+    morning_of(due + Duration::days(1))
+}
+
+/// The next weekly reminder after `now`.
+pub fn next_overdue_reminder(now: DateTime<Utc>) -> DateTime<Utc> {
+    now + Duration::days(7)
+}
+
+/// The reminder for an invoice still unpaid, or `None` when it was paid, credited or forgotten.
+pub async fn overdue(
+    app: &App,
+    account: AccountId,
+    invoice: Uuid,
+    locale: Locale,
+) -> anyhow::Result<Option<Reply>> {
+    let row: Option<(String, String, i64, NaiveDate, serde_json::Value)> = sqlx::query_as(
+        "SELECT number, currency, total_ttc_minor, due_date, snapshot FROM invoices
+         WHERE id = $1 AND user_id = $2 AND kind = 'invoice' AND status <> 'paid'
+           AND NOT EXISTS (SELECT 1 FROM invoices c WHERE c.credited_invoice_id = invoices.id)",
+    )
+    .bind(invoice)
+    .bind(account.0)
+    .fetch_optional(&app.db)
+    .await?;
+    let Some((number, currency, total, due, snapshot)) = row else {
+        return Ok(None);
+    };
+    let total = match Currency::parse(&currency) {
+        Some(c) => format_amount(total, c, locale),
+        None => format!("{total} {currency}"),
+    };
+    let buyer = snapshot["buyer"]["name"].as_str().unwrap_or("").to_owned();
+    let text = app.i18n.render(
+        locale,
+        &msg("invoice-reminder-overdue")
+            .arg("number", number)
+            .arg("buyer", buyer)
+            .arg("total", total)
+            .arg("due", date(due, locale)),
+    );
+    Ok(Some(Reply::text(text).private()))
+}
+
+/// The delivery reminder, or `None` when the deal is gone, delivered, paid or cancelled.
+pub async fn delivery(
+    app: &App,
+    account: AccountId,
+    deal: i64,
+    locale: Locale,
+) -> anyhow::Result<Option<Reply>> {
+    let Some(d) = db::deals::get(&app.db, account, deal).await? else {
+        return Ok(None);
+    };
+    let Some(day) = d.delivery_date.filter(|_| d.status == "pending") else {
+        return Ok(None);
+    };
+    let text = app.i18n.render(
+        locale,
+        &msg("deal-reminder-delivery")
+            .arg("number", deal)
+            .arg("brand", d.brand)
+            .arg("date", date(day, locale)),
+    );
+    Ok(Some(Reply::text(text).private()))
+}

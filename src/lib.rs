@@ -6,6 +6,7 @@
 //! imports axum.
 
 pub mod app;
+pub mod bench;
 pub mod bot;
 pub mod clients;
 pub mod commands;

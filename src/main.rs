@@ -47,6 +47,20 @@ enum Command {
     RegisterCommands,
     /// Re-encrypt every stored provider token with the first key of TOKEN_ENCRYPTION_KEYS.
     RotateKeys,
+    /// Measure a hot path (build with --release).
+    Bench {
+        #[command(subcommand)]
+        target: BenchTarget,
+    },
+}
+
+#[derive(Subcommand)]
+enum BenchTarget {
+    /// Render invoices (model and PDF) on one thread: prints the rate and the average size.
+    Invoice {
+        #[arg(long, default_value_t = 1000)]
+        count: u32,
+    },
 }
 
 fn parse_locale(text: &str) -> Result<Locale, String> {
@@ -61,6 +75,27 @@ fn main() -> ExitCode {
     // One TLS stack (rustls + ring) for every client; without it reqwest-based clients panic.
     let _ = rustls::crypto::ring::default_provider().install_default();
     let cli = Cli::parse();
+    if let Command::Bench {
+        target: BenchTarget::Invoice { count },
+    } = cli.command
+    {
+        return match creatorpilot::bench::invoices(count) {
+            Ok(report) => {
+                println!(
+                    "{:.0} invoices/s ({} in {:.2} s), average {:.1} KB",
+                    report.rate(),
+                    report.count,
+                    report.seconds,
+                    report.average_bytes as f64 / 1024.0
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("creatorpilot bench: {e:#}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     if let Err(e) = dotenvy::dotenv()
         && !e.not_found()
     {
@@ -96,6 +131,8 @@ fn main() -> ExitCode {
 
 async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
     match command {
+        // Handled in `main` before settings are read: it needs no configuration.
+        Command::Bench { .. } => Ok(ExitCode::SUCCESS),
         Command::Migrate => {
             let db = creatorpilot::db::Database::open(&settings).await?;
             db.close().await;

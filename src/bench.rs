@@ -1,0 +1,105 @@
+//! `creatorpilot bench invoice --count N`: renders N invoices (the printed model built from a
+//! snapshot, then the PDF) on one thread and reports the rate and the average size. No database:
+//! it measures the rendering a creator waits for. Factur-X is not produced yet (see README).
+
+use std::time::Instant;
+
+use chrono::NaiveDate;
+
+use crate::db::profiles::Profile;
+use crate::domain::invoices::totals::{self, Line};
+use crate::domain::invoices::{Buyer, Kind, Snapshot, document};
+use crate::i18n::{I18n, Locale};
+use crate::render::invoice_pdf;
+
+#[derive(Debug, Clone, Copy)]
+pub struct Report {
+    pub count: u32,
+    pub seconds: f64,
+    pub average_bytes: u64,
+}
+
+impl Report {
+    pub fn rate(&self) -> f64 {
+        f64::from(self.count) / self.seconds.max(f64::EPSILON)
+    }
+}
+
+/// A typical French micro-entrepreneur's invoice: three lines, franchise en base, IBAN.
+pub fn sample_snapshot(n: u32) -> anyhow::Result<Snapshot> {
+    let day = NaiveDate::from_ymd_opt(2026, 11, 25).ok_or_else(|| anyhow::anyhow!("bad date"))?;
+    let lines = vec![
+        Line {
+            description: "Intégration sponsorisée — « Nord » (vidéo YouTube)".into(),
+            quantity_milli: 1000,
+            unit_minor: 150_000,
+            vat_bp: 0,
+        },
+        Line {
+            description: "Story Instagram, 3 séquences".into(),
+            quantity_milli: 3000,
+            unit_minor: 12_050,
+            vat_bp: 0,
+        },
+        Line {
+            description: "Droits d'usage 12 mois".into(),
+            quantity_milli: 1000,
+            unit_minor: 40_000,
+            vat_bp: 0,
+        },
+    ];
+    let totals = totals::compute(&lines, i64::MAX / 4).map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(Snapshot {
+        kind: Kind::Invoice,
+        number: format!("2026-{:04}", n % 10_000 + 1),
+        language: Locale::Fr,
+        issuer: Profile {
+            legal_name: "Alex Martin EI".into(),
+            address: "12 rue de la Paix, 75002 Paris".into(),
+            country: "FR".into(),
+            siret: Some("55203253400646".into()),
+            vat_number: None,
+            vat_regime: "franchise".into(),
+            vat_rate_bp: 0,
+            vat_on_debits: false,
+            iban: Some("FR7630006000011234567890189".into()),
+            bic: Some("BNPAFRPP".into()),
+            email: Some("alex@example.fr".into()),
+            payment_terms_days: 30,
+            late_penalty_bp: None,
+        },
+        buyer: Buyer {
+            name: "Nord SAS".into(),
+            address: Some("1 avenue des Champs-Élysées, 75008 Paris".into()),
+            siren: Some("552032534".into()),
+            vat: Some("FR40303265045".into()),
+            email: Some("billing@nord.example".into()),
+        },
+        lines,
+        totals,
+        currency: "EUR".into(),
+        issue_date: day,
+        service_date: Some(day),
+        due_date: day + chrono::Duration::days(30),
+        credits: None,
+    })
+}
+
+pub fn invoices(count: u32) -> anyhow::Result<Report> {
+    let i18n = I18n::load()?;
+    // The font is parsed once per process: keep that out of the measure.
+    invoice_pdf::render(&document::build(&i18n, &sample_snapshot(0)?))
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let started = Instant::now();
+    let mut bytes: u64 = 0;
+    for n in 0..count {
+        let doc = document::build(&i18n, &sample_snapshot(n)?);
+        let pdf = invoice_pdf::render(&doc).map_err(|e| anyhow::anyhow!("{e}"))?;
+        bytes += pdf.len() as u64;
+    }
+    Ok(Report {
+        count,
+        seconds: started.elapsed().as_secs_f64(),
+        average_bytes: bytes / u64::from(count.max(1)),
+    })
+}

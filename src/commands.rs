@@ -157,6 +157,8 @@ pub enum QuestionPurpose {
     Name,
     /// `/profile`'s first-time form.
     Profile,
+    /// `/deal add` with no fields.
+    Deal,
 }
 
 pub async fn on_answers(
@@ -169,6 +171,7 @@ pub async fn on_answers(
     match purpose {
         QuestionPurpose::Name => start::save_name(app, inv, answers, r).await,
         QuestionPurpose::Profile => profile::on_form(app, inv, answers, r).await,
+        QuestionPurpose::Deal => deal::on_form(app, inv, answers, r).await,
     }
 }
 

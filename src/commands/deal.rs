@@ -2,7 +2,9 @@
 
 use crate::app::App;
 use crate::bot::args::Args;
+use crate::bot::questions::{self, Field, Question};
 use crate::bot::{CommandResult, Invocation, Reply, Responder};
+use crate::commands::QuestionPurpose;
 use crate::db;
 use crate::db::deals::Deal;
 use crate::domain::deals::{DealInput, parse};
@@ -36,7 +38,59 @@ async fn add(app: &App, inv: &Invocation, args: &Args, r: &dyn Responder) -> Com
         contract: args.boolean("contract"),
         disclosure: args.text("disclosure"),
     };
-    let deal = parse(&input, today())?;
+    if input.brand.is_none() && input.amount.is_none() {
+        return ask(app, inv, r).await;
+    }
+    save(app, inv, &input, r).await
+}
+
+/// `/deal add` with no fields: a form (a Discord modal; field by field on text front ends).
+async fn ask(app: &App, inv: &Invocation, r: &dyn Responder) -> CommandResult {
+    let optional = |key: &str| Field {
+        required: false,
+        ..Field::new(msg(key))
+    };
+    let question = Question {
+        purpose: QuestionPurpose::Deal,
+        title: msg("deal-form-title"),
+        fields: vec![
+            Field::new(msg("deal-field-brand")),
+            Field::new(msg("deal-field-amount")),
+            optional("deal-field-currency"),
+            optional("deal-field-type"),
+            optional("deal-field-delivery"),
+        ],
+    };
+    questions::ask_form(app, inv, r, question).await?;
+    Ok(())
+}
+
+/// The form's answers: brand, amount, currency, deliverable, delivery date.
+pub async fn on_form(
+    app: &App,
+    inv: &Invocation,
+    answers: Vec<String>,
+    r: &dyn Responder,
+) -> CommandResult {
+    let get = |i: usize| answers.get(i).map(String::as_str).filter(|s| !s.is_empty());
+    let input = DealInput {
+        brand: get(0),
+        amount: get(1),
+        currency: get(2),
+        deliverable: get(3),
+        delivery: get(4),
+        ..DealInput::default()
+    };
+    save(app, inv, &input, r).await
+}
+
+async fn save(
+    app: &App,
+    inv: &Invocation,
+    input: &DealInput<'_>,
+    r: &dyn Responder,
+) -> CommandResult {
+    let deal = parse(input, today())?;
     let mut tx = app.db.begin().await?;
     let number = db::numbers::next(&mut *tx, inv.account, "deal").await?;
     db::deals::insert(&mut *tx, inv.account, number, &deal).await?;

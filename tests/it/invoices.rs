@@ -698,3 +698,40 @@ async fn reminders_for_late_payments_and_deliveries() {
     drain(&t2).await;
     assert!(sent2.0.lock().unwrap().is_empty());
 }
+
+/// `/deal add` with no fields asks a form; text front ends take it field by field ("-" skips).
+async fn deal_form_field_by_field(locale: Locale) {
+    let h = ConsoleHarness::new().await;
+    let run = h.chat_as(
+        "carol",
+        args(locale),
+        &[
+            "/deal add",
+            "Nord",
+            "1500",
+            "-",
+            "story",
+            "-",
+            "/deal show 1",
+        ],
+    );
+    let r = run.replies();
+    assert!(
+        r[0].contains(&tr(locale, "deal-field-brand")),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        r.iter()
+            .any(|x| x.starts_with(&say(locale, msg("deal-added").arg("number", 1_i64)))),
+        "{}",
+        run.stdout
+    );
+    let last = r.last().unwrap();
+    assert!(
+        last.contains("Nord") && last.contains(&tr(locale, "deal-type-story")),
+        "{}",
+        run.stdout
+    );
+}
+in_both_languages_inv!(deal_form_field_by_field);

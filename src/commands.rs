@@ -6,6 +6,7 @@
 //! and a test fails when a manifest has no `CommandName`.
 
 pub mod channels;
+pub mod connect;
 pub mod deal;
 pub mod export;
 pub mod forget;
@@ -31,6 +32,7 @@ use crate::i18n::{Locale, msg};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CommandName {
     Channels,
+    Connect,
     Deal,
     Export,
     Forget,
@@ -48,8 +50,9 @@ pub enum CommandName {
 }
 
 impl CommandName {
-    pub const ALL: [CommandName; 15] = [
+    pub const ALL: [CommandName; 16] = [
         CommandName::Channels,
+        CommandName::Connect,
         CommandName::Deal,
         CommandName::Export,
         CommandName::Forget,
@@ -69,6 +72,7 @@ impl CommandName {
     pub fn as_str(self) -> &'static str {
         match self {
             CommandName::Channels => "channels",
+            CommandName::Connect => "connect",
             CommandName::Deal => "deal",
             CommandName::Export => "export",
             CommandName::Forget => "forget",
@@ -100,6 +104,7 @@ pub async fn run(
 ) -> CommandResult {
     match name {
         CommandName::Channels => channels::run(app, inv, r).await,
+        CommandName::Connect => connect::run(app, inv, args, r).await,
         CommandName::Deal => deal::run(app, inv, args, r).await,
         CommandName::Export => export::run(app, inv, r).await,
         CommandName::Forget => forget::run(app, inv, r).await,

@@ -40,6 +40,14 @@ pub enum Job {
         destination: Destination,
         locale: crate::i18n::Locale,
     },
+    /// Syncs one provider connection (first sync after `/connect`, then daily). `destination` is
+    /// the chat told once when the grant dies.
+    SyncChannel {
+        account: AccountId,
+        connection: uuid::Uuid,
+        destination: Destination,
+        locale: crate::i18n::Locale,
+    },
 }
 
 impl Job {
@@ -48,6 +56,7 @@ impl Job {
             Job::PurgeExpired => "purge_expired",
             Job::InvoiceOverdue { .. } => "invoice_overdue",
             Job::DealDelivery { .. } => "deal_delivery",
+            Job::SyncChannel { .. } => "sync_channel",
         }
     }
 
@@ -55,9 +64,9 @@ impl Job {
     pub fn account(&self) -> Option<AccountId> {
         match self {
             Job::PurgeExpired => None,
-            Job::InvoiceOverdue { account, .. } | Job::DealDelivery { account, .. } => {
-                Some(*account)
-            }
+            Job::InvoiceOverdue { account, .. }
+            | Job::DealDelivery { account, .. }
+            | Job::SyncChannel { account, .. } => Some(*account),
         }
     }
 
@@ -65,9 +74,9 @@ impl Job {
     pub fn platform(&self) -> Option<Platform> {
         match self {
             Job::PurgeExpired => None,
-            Job::InvoiceOverdue { destination, .. } | Job::DealDelivery { destination, .. } => {
-                Some(destination.platform)
-            }
+            Job::InvoiceOverdue { destination, .. }
+            | Job::DealDelivery { destination, .. }
+            | Job::SyncChannel { destination, .. } => Some(destination.platform),
         }
     }
 }
@@ -262,6 +271,24 @@ async fn execute(job: Job, ctx: &mut JobContext<'_>) -> Result<(), JobError> {
             }
             Ok(())
         }
+        Job::SyncChannel {
+            connection,
+            destination,
+            locale,
+            ..
+        } => {
+            use crate::domain::channels::sync::{self, SyncError, SyncOutcome};
+            match sync::run(ctx.app, connection).await {
+                Ok(SyncOutcome::NeedsReconnect { first: true }) => {
+                    let text = ctx.app.i18n.tr(locale, "sync-needs-reconnect");
+                    ctx.send(&destination, Reply::text(text)).await?;
+                    Ok(())
+                }
+                Ok(_) => Ok(()),
+                Err(SyncError::Later(why)) => Err(JobError::Retry(anyhow::anyhow!(why))),
+                Err(SyncError::Other(e)) => Err(JobError::Retry(e)),
+            }
+        }
     }
 }
 
@@ -399,11 +426,33 @@ pub async fn tick(app: &App) -> anyhow::Result<()> {
     let now = Utc::now();
     let key = format!("purge_expired:global:{}", now.format("%Y-%m-%dT%H"));
     enqueue(&app.db, &Job::PurgeExpired, &key, now).await?;
+    schedule_channel_syncs(app, now).await?;
     let (retried, uncertain) = db::jobs::reap_expired(&app.db).await?;
     if retried + uncertain > 0 {
         tracing::warn!(retried, uncertain, "reaped jobs whose worker stopped");
     }
     refresh_gauges(app).await
+}
+
+/// One sync per active connection and UTC day (deduplicated on connection + date).
+async fn schedule_channel_syncs(app: &App, now: DateTime<Utc>) -> anyhow::Result<()> {
+    for target in db::channels::sync_targets(&app.db).await? {
+        let Some(platform) = Platform::parse(&target.notify_platform) else {
+            continue;
+        };
+        let job = Job::SyncChannel {
+            account: AccountId(target.user_id),
+            connection: target.id,
+            destination: Destination {
+                platform,
+                chat_id: target.notify_chat_id,
+            },
+            locale: crate::i18n::Locale::from_tag(&target.notify_locale).unwrap_or_default(),
+        };
+        let key = format!("sync_channel:{}:{}", target.id, now.format("%Y-%m-%d"));
+        enqueue(&app.db, &job, &key, now).await?;
+    }
+    Ok(())
 }
 
 pub async fn refresh_gauges(app: &App) -> anyhow::Result<()> {

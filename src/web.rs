@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, State};
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -31,6 +31,7 @@ pub fn public_router(app: Arc<App>, webhooks: Webhooks) -> Router {
         .route("/healthz", get(healthz))
         .route("/telegram/webhook", post(telegram_webhook))
         .route("/discord/interactions", post(discord_interactions))
+        .route("/oauth/{provider}/callback", get(oauth_callback))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(PublicState { app, webhooks })
 }
@@ -49,6 +50,25 @@ async fn discord_interactions(
     body: Bytes,
 ) -> Response {
     forward(state.webhooks.discord.as_ref(), &headers, body).await
+}
+
+/// A provider's answer to a consent page: the domain checks the state and completes the connection.
+async fn oauth_callback(
+    State(state): State<PublicState>,
+    Path(provider): Path<String>,
+    Query(query): Query<crate::domain::channels::oauth::CallbackQuery>,
+) -> Response {
+    let page = crate::domain::channels::oauth::callback(&state.app, &provider, &query).await;
+    let status = StatusCode::from_u16(page.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (
+        status,
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        page.html,
+    )
+        .into_response()
 }
 
 /// Hands a raw webhook request to its front end; 404 when that front end is not configured.

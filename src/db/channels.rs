@@ -631,3 +631,47 @@ pub async fn merge(
         .await?;
     Ok(())
 }
+
+/// Records the chat a connection's proactive messages go to (the one `/connect` came from).
+pub async fn set_notify(
+    db: impl PgExecutor<'_>,
+    id: Uuid,
+    platform: &str,
+    chat_id: &str,
+    locale: &str,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE platforms SET notify_platform = $2, notify_chat_id = $3, notify_locale = $4
+         WHERE id = $1",
+    )
+    .bind(id)
+    .bind(platform)
+    .bind(chat_id)
+    .bind(locale)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// An active OAuth connection and the chat its messages go to (what the daily sync walks).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SyncTarget {
+    pub id: Uuid,
+    pub user_id: Uuid,
+    pub provider: String,
+    pub notify_platform: String,
+    pub notify_chat_id: String,
+    pub notify_locale: String,
+}
+
+pub async fn sync_targets(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<SyncTarget>> {
+    sqlx::query_as(
+        "SELECT id, user_id, provider, notify_platform, notify_chat_id, notify_locale
+         FROM platforms
+         WHERE source = 'oauth' AND status = 'active' AND notify_platform IS NOT NULL
+           AND notify_chat_id IS NOT NULL AND notify_locale IS NOT NULL
+         ORDER BY id",
+    )
+    .fetch_all(db)
+    .await
+}

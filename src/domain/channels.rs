@@ -7,7 +7,9 @@
 
 pub mod csv_import;
 pub mod manual;
+pub mod oauth;
 pub mod privacy;
+pub mod sync;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::America::Los_Angeles;

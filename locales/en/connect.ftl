@@ -1,0 +1,18 @@
+## /connect and the OAuth pages; the sync's messages.
+
+cmd-connect = Connect a channel so its numbers sync by themselves
+opt-connect-provider = youtube, tiktok or instagram
+connect-open = Open this link to let me read your { $provider } numbers. It works once, for { $minutes } minutes.
+connect-button = Connect { $provider }
+connect-not-configured = { $provider } connections are not set up on this bot. Add your numbers by hand with /stats add, or send a CSV export as a document (/help import).
+connect-not-available = Connecting { $provider } is not available yet. Add your numbers by hand with /stats add, or send a CSV export as a document (/help import).
+connect-done = { $provider } connected: { $channel }. Your first numbers are on their way; /channels shows the sync.
+oauth-page-connected = { $provider } connected ({ $channel }). You can close this page and go back to the chat.
+oauth-page-invalid = This link is not valid or was already used. Send /connect again in the chat.
+oauth-page-expired = This link has expired. Send /connect again in the chat.
+oauth-page-denied = The connection was cancelled. Send /connect again in the chat when you want.
+oauth-page-code-refused = The provider refused this authorization. Send /connect again in the chat.
+oauth-page-no-channel = This account has no YouTube channel. Sign in with the account that owns the channel and send /connect again.
+oauth-page-provider-down = The provider did not answer. Try again in a few minutes with /connect.
+oauth-page-failed = Something went wrong on our side. Try again in a few minutes with /connect.
+sync-needs-reconnect = Your YouTube access has expired or was revoked, so I stopped syncing it. Send /connect youtube to connect it again; your history is kept.

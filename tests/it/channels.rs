@@ -2,6 +2,7 @@
 //! rotation; OAuth and sync against fake providers (`channels/`).
 
 mod manual;
+mod oauth;
 mod tokens;
 
 use creatorpilot::bot::{Input, Platform};

@@ -1,0 +1,577 @@
+//! The YouTube connect round trip and its sync against a fake Google (OAuth token endpoint,
+//! YouTube Data `channels`, YouTube Analytics `reports`) served on 127.0.0.1 inside the test.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use creatorpilot::bot::{Button, Destination, Notifier, Platform, Reply, SendOutcome};
+use serde_json::json;
+use tokio_util::sync::CancellationToken;
+
+use super::{count, say};
+use crate::support::{TestApp, app_with};
+
+#[derive(Default)]
+struct Fake {
+    /// Every form the token endpoint received.
+    token_forms: Mutex<Vec<HashMap<String, String>>>,
+    /// Data and Analytics API calls, by path.
+    api_calls: Mutex<Vec<String>>,
+    /// The grant was revoked: refreshes answer invalid_grant.
+    revoked: Mutex<bool>,
+}
+
+impl Fake {
+    fn forms(&self, grant_type: &str) -> Vec<HashMap<String, String>> {
+        self.token_forms
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|f| f.get("grant_type").map(String::as_str) == Some(grant_type))
+            .cloned()
+            .collect()
+    }
+    fn api_calls(&self) -> usize {
+        self.api_calls.lock().unwrap().len()
+    }
+}
+
+fn bearer_ok(headers: &HeaderMap) -> bool {
+    headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("Bearer ya29.FAKE-ACCESS-"))
+}
+
+async fn token(State(f): State<Arc<Fake>>, body: String) -> Response {
+    let form: HashMap<String, String> = url::form_urlencoded::parse(body.as_bytes())
+        .into_owned()
+        .collect();
+    f.token_forms.lock().unwrap().push(form.clone());
+    match form.get("grant_type").map(String::as_str) {
+        Some("authorization_code") => axum::Json(json!({
+            "access_token": "ya29.FAKE-ACCESS-1",
+            "expires_in": 3599,
+            "refresh_token": "1//FAKE-REFRESH-1",
+            "scope": "https://www.googleapis.com/auth/youtube.readonly https://www.googleapis.com/auth/yt-analytics.readonly",
+            "token_type": "Bearer"
+        }))
+        .into_response(),
+        Some("refresh_token") if *f.revoked.lock().unwrap() => (
+            StatusCode::BAD_REQUEST,
+            axum::Json(json!({
+                "error": "invalid_grant",
+                "error_description": "Token has been expired or revoked."
+            })),
+        )
+            .into_response(),
+        Some("refresh_token") => axum::Json(json!({
+            "access_token": "ya29.FAKE-ACCESS-2",
+            "expires_in": 3599,
+            "scope": "https://www.googleapis.com/auth/youtube.readonly https://www.googleapis.com/auth/yt-analytics.readonly",
+            "token_type": "Bearer"
+        }))
+        .into_response(),
+        _ => (
+            StatusCode::BAD_REQUEST,
+            axum::Json(json!({ "error": "unsupported_grant_type" })),
+        )
+            .into_response(),
+    }
+}
+
+async fn channels(
+    State(f): State<Arc<Fake>>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    f.api_calls.lock().unwrap().push("channels".into());
+    if !bearer_ok(&headers) {
+        return StatusCode::UNAUTHORIZED.into_response();
+    }
+    assert_eq!(q.get("mine").map(String::as_str), Some("true"));
+    assert_eq!(
+        q.get("part").map(String::as_str),
+        Some("snippet,statistics,contentDetails")
+    );
+    axum::Json(json!({
+        "kind": "youtube#channelListResponse",
+        "etag": "x",
+        "pageInfo": { "totalResults": 1, "resultsPerPage": 5 },
+        "items": [{
+            "kind": "youtube#channel",
+            "etag": "y",
+            "id": "UC_fake_channel_42",
+            "snippet": { "title": "Lena Cooks", "description": "", "publishedAt": "2020-01-01T00:00:00Z" },
+            "contentDetails": { "relatedPlaylists": { "likes": "", "uploads": "UU_fake_channel_42" } },
+            "statistics": { "viewCount": "123456", "subscriberCount": "5400", "hiddenSubscriberCount": false, "videoCount": "40" }
+        }]
+    }))
+    .into_response()
+}
+
+async fn reports(
+    State(f): State<Arc<Fake>>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    f.api_calls.lock().unwrap().push("reports".into());
+    if !bearer_ok(&headers) {
+        return StatusCode::UNAUTHORIZED.into_response();
+    }
+    assert_eq!(q.get("dimensions").map(String::as_str), Some("day"));
+    assert_eq!(q.get("ids").map(String::as_str), Some("channel==MINE"));
+    let h = |name: &str, t: &str, d: &str| json!({ "name": name, "columnType": t, "dataType": d });
+    // Two days only: the later ones are not reported yet (Analytics lags).
+    axum::Json(json!({
+        "kind": "youtubeAnalytics#resultTable",
+        "columnHeaders": [
+            h("day", "DIMENSION", "STRING"),
+            h("views", "METRIC", "INTEGER"),
+            h("estimatedMinutesWatched", "METRIC", "INTEGER"),
+            h("subscribersGained", "METRIC", "INTEGER"),
+            h("subscribersLost", "METRIC", "INTEGER"),
+            h("likes", "METRIC", "INTEGER"),
+            h("comments", "METRIC", "INTEGER"),
+            h("shares", "METRIC", "INTEGER")
+        ],
+        "rows": [
+            ["2026-11-01", 1200, 3400, 12, 2, 80, 9, 4],
+            ["2026-11-02", 900, 2500, 7, 1, 60, 5, 2]
+        ]
+    }))
+    .into_response()
+}
+
+async fn serve(router: Router) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    format!("http://{addr}")
+}
+
+async fn fake_google() -> (Arc<Fake>, String) {
+    let fake = Arc::new(Fake::default());
+    let router = Router::new()
+        .route("/token", post(token))
+        .route("/youtube/v3/channels", get(channels))
+        .route("/v2/reports", get(reports))
+        .with_state(fake.clone());
+    (fake, serve(router).await)
+}
+
+#[derive(Default)]
+struct Sent(Mutex<Vec<(String, String)>>);
+
+#[async_trait::async_trait]
+impl Notifier for Sent {
+    async fn send(&self, destination: &Destination, reply: Reply) -> SendOutcome {
+        self.0
+            .lock()
+            .unwrap()
+            .push((destination.chat_id.clone(), reply.blocks.join("\n")));
+        SendOutcome::Delivered
+    }
+}
+
+struct Harness {
+    t: TestApp,
+    fake: Arc<Fake>,
+    sent: Arc<Sent>,
+    public: String,
+    http: reqwest::Client,
+}
+
+async fn harness() -> Harness {
+    let (fake, google) = fake_google().await;
+    let web = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let public = format!("http://{}", web.local_addr().unwrap());
+    let t = app_with(&[
+        ("PUBLIC_URL", public.as_str()),
+        ("GOOGLE_CLIENT_ID", "id"),
+        ("GOOGLE_CLIENT_SECRET", "s"),
+        ("GOOGLE_AUTH_URL", &format!("{google}/auth")),
+        ("GOOGLE_TOKEN_URL", &format!("{google}/token")),
+        ("GOOGLE_REVOKE_URL", &format!("{google}/revoke")),
+        ("YOUTUBE_API_URL", &google),
+        ("YOUTUBE_ANALYTICS_API_URL", &google),
+    ])
+    .await;
+    let sent = Arc::new(Sent::default());
+    t.app.notifiers.register(Platform::Telegram, sent.clone());
+    let router = creatorpilot::web::public_router(t.app.clone(), Default::default());
+    tokio::spawn(creatorpilot::web::serve(
+        web,
+        router,
+        CancellationToken::new(),
+    ));
+    Harness {
+        t,
+        fake,
+        sent,
+        public,
+        http: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap(),
+    }
+}
+
+/// `/connect youtube` as `user`: the consent URL's query.
+async fn connect(h: &Harness, user: &str) -> HashMap<String, String> {
+    let r = say(&h.t, user, "/connect youtube").await;
+    let replies = r.replies.lock().unwrap();
+    let url = replies
+        .iter()
+        .flat_map(|r| r.buttons.iter())
+        .find_map(|b| match b {
+            Button::Link { url, .. } => Some(url.clone()),
+            Button::Action { .. } => None,
+        })
+        .expect("a link button to the consent page");
+    let url = url::Url::parse(&url).unwrap();
+    assert!(url.as_str().starts_with("http://127.0.0.1:"));
+    url.query_pairs().into_owned().collect()
+}
+
+async fn callback(h: &Harness, provider: &str, query: &str) -> (u16, String) {
+    let answer = h
+        .http
+        .get(format!("{}/oauth/{provider}/callback?{query}", h.public))
+        .send()
+        .await
+        .unwrap();
+    let status = answer.status().as_u16();
+    (status, answer.text().await.unwrap())
+}
+
+async fn drain(t: &TestApp) {
+    let config = creatorpilot::jobs::WorkerConfig {
+        idle_poll: std::time::Duration::from_millis(10),
+        lease: std::time::Duration::from_secs(60),
+    };
+    let stop = CancellationToken::new();
+    while creatorpilot::jobs::run_one(&t.app, "w", &config, &stop)
+        .await
+        .unwrap()
+    {}
+}
+
+async fn enqueue_sync(h: &Harness, key: &str) {
+    let (id, user): (uuid::Uuid, uuid::Uuid) =
+        sqlx::query_as("SELECT id, user_id FROM platforms WHERE provider = 'youtube'")
+            .fetch_one(&h.t.db.pool)
+            .await
+            .unwrap();
+    let job = creatorpilot::jobs::Job::SyncChannel {
+        account: creatorpilot::bot::AccountId(user),
+        connection: id,
+        destination: Destination {
+            platform: Platform::Telegram,
+            chat_id: "u1".into(),
+        },
+        locale: creatorpilot::i18n::Locale::En,
+    };
+    creatorpilot::jobs::enqueue(&h.t.db.pool, &job, key, chrono::Utc::now())
+        .await
+        .unwrap();
+}
+
+/// Connect, replay, sync twice, then the grant dies: one message, and syncing stops.
+#[tokio::test]
+async fn youtube_round_trip_sync_and_revocation() {
+    let h = harness().await;
+    let q = connect(&h, "u1").await;
+    assert_eq!(q["response_type"], "code");
+    assert_eq!(q["client_id"], "id");
+    assert_eq!(q["code_challenge_method"], "S256");
+    assert_eq!(q["access_type"], "offline");
+    assert_eq!(q["prompt"], "consent");
+    assert_eq!(
+        q["redirect_uri"],
+        format!("{}/oauth/youtube/callback", h.public)
+    );
+    let scopes: Vec<&str> = q["scope"].split(' ').collect();
+    assert!(scopes.contains(&"https://www.googleapis.com/auth/youtube.readonly"));
+    assert!(scopes.contains(&"https://www.googleapis.com/auth/yt-analytics.readonly"));
+    let state = q["state"].clone();
+    assert!(state.len() >= 32);
+    // The verifier is sealed in the state row, never stored as sent.
+    let sealed: String = sqlx::query_scalar("SELECT pkce_verifier FROM oauth_states")
+        .fetch_one(&h.t.db.pool)
+        .await
+        .unwrap();
+    assert!(sealed.len() > 60);
+
+    let (status, page) = callback(&h, "youtube", &format!("code=CODE-1&state={state}")).await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("Lena Cooks"), "{page}");
+
+    // PKCE: the verifier sent matches the challenge of the consent URL.
+    let exchanges = h.fake.forms("authorization_code");
+    assert_eq!(exchanges.len(), 1);
+    let verifier = exchanges[0]["code_verifier"].clone();
+    assert_eq!(exchanges[0]["code"], "CODE-1");
+    assert_eq!(
+        exchanges[0]["redirect_uri"],
+        format!("{}/oauth/youtube/callback", h.public)
+    );
+    let challenge = oauth2::PkceCodeChallenge::from_code_verifier_sha256(
+        &oauth2::PkceCodeVerifier::new(verifier),
+    );
+    assert_eq!(challenge.as_str(), q["code_challenge"]);
+
+    // Stored with tokens sealed: the raw columns hold no plaintext token.
+    let (access, refresh, name, status_col): (String, String, String, String) = sqlx::query_as(
+        "SELECT access_token, refresh_token, display_name, status FROM platforms
+         WHERE provider = 'youtube' AND source = 'oauth'",
+    )
+    .fetch_one(&h.t.db.pool)
+    .await
+    .unwrap();
+    assert!(!access.contains("FAKE-ACCESS") && !refresh.contains("FAKE-REFRESH"));
+    assert_eq!(
+        (name.as_str(), status_col.as_str()),
+        ("Lena Cooks", "active")
+    );
+    let dump: String = sqlx::query_scalar("SELECT row_to_json(p)::text FROM platforms p")
+        .fetch_one(&h.t.db.pool)
+        .await
+        .unwrap();
+    assert!(!dump.contains("FAKE-"), "{dump}");
+    assert_eq!(count(&h.t, "SELECT count(*) FROM oauth_states").await, 0);
+
+    // The chat it came from is told.
+    {
+        let sent = h.sent.0.lock().unwrap();
+        assert_eq!(sent.len(), 1);
+        assert_eq!(sent[0].0, "u1");
+        assert!(
+            sent[0].1.contains("YouTube connected: Lena Cooks"),
+            "{sent:?}"
+        );
+    }
+
+    // Replayed state: refused, nothing changes.
+    let (status, _) = callback(&h, "youtube", &format!("code=CODE-1&state={state}")).await;
+    assert_eq!(status, 400);
+    assert_eq!(h.fake.forms("authorization_code").len(), 1);
+    assert_eq!(h.sent.0.lock().unwrap().len(), 1);
+    // Forged state and no state at all.
+    assert_eq!(callback(&h, "youtube", "code=X&state=forged").await.0, 400);
+    assert_eq!(callback(&h, "youtube", "code=X").await.0, 400);
+    assert_eq!(count(&h.t, "SELECT count(*) FROM platforms").await, 1);
+
+    // The first sync was queued: it writes the reported days and today's follower total.
+    assert_eq!(
+        count(
+            &h.t,
+            "SELECT count(*) FROM jobs WHERE kind = 'sync_channel'"
+        )
+        .await,
+        1
+    );
+    drain(&h.t).await;
+    let days = "SELECT count(*) FROM analytics";
+    assert_eq!(count(&h.t, days).await, 3);
+    let (views, minutes, gained, lost, likes, comments, shares): (
+        i64,
+        i64,
+        i64,
+        i64,
+        i64,
+        i64,
+        i64,
+    ) = sqlx::query_as(
+        "SELECT views, watch_minutes, subscribers_gained, subscribers_lost, likes, comments, shares
+         FROM analytics WHERE day = '2026-11-01'",
+    )
+    .fetch_one(&h.t.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        (views, minutes, gained, lost, likes, comments, shares),
+        (1200, 3400, 12, 2, 80, 9, 4)
+    );
+    let (followers, today_views): (Option<i64>, Option<i64>) = sqlx::query_as(
+        "SELECT followers, views FROM analytics WHERE day = (now() AT TIME ZONE 'UTC')::date",
+    )
+    .fetch_one(&h.t.db.pool)
+    .await
+    .unwrap();
+    // Today is not reported yet: unknown, not 0.
+    assert_eq!((followers, today_views), (Some(5400), None));
+    assert_eq!(
+        count(
+            &h.t,
+            "SELECT count(*) FROM platforms WHERE last_sync_at IS NOT NULL"
+        )
+        .await,
+        1
+    );
+
+    // The daily schedule queues one sync per connection and day; running it again changes
+    // nothing (upserts).
+    creatorpilot::jobs::tick(&h.t.app).await.unwrap();
+    creatorpilot::jobs::tick(&h.t.app).await.unwrap();
+    assert_eq!(
+        count(
+            &h.t,
+            "SELECT count(*) FROM jobs WHERE kind = 'sync_channel'"
+        )
+        .await,
+        2
+    );
+    drain(&h.t).await;
+    assert_eq!(count(&h.t, days).await, 3);
+    assert_eq!(
+        count(&h.t, "SELECT views FROM analytics WHERE day = '2026-11-02'").await,
+        900
+    );
+
+    // Quota: one Data API unit per channels.list (callback + two syncs), shared and per connection.
+    assert_eq!(
+        count(
+            &h.t,
+            "SELECT sum(units)::bigint FROM provider_calls WHERE endpoint = 'channels.list'"
+        )
+        .await,
+        3
+    );
+    assert_eq!(
+        count(
+            &h.t,
+            "SELECT units_used FROM provider_quota WHERE provider = 'youtube'"
+        )
+        .await,
+        3
+    );
+
+    // An expired access token is refreshed before the calls.
+    sqlx::query("UPDATE platforms SET access_expires_at = now() - interval '1 hour'")
+        .execute(&h.t.db.pool)
+        .await
+        .unwrap();
+    enqueue_sync(&h, "test-refresh").await;
+    drain(&h.t).await;
+    assert_eq!(h.fake.forms("refresh_token").len(), 1);
+    let access_after: String = sqlx::query_scalar("SELECT access_token FROM platforms")
+        .fetch_one(&h.t.db.pool)
+        .await
+        .unwrap();
+    assert_ne!(access_after, access);
+    assert!(!access_after.contains("FAKE"));
+
+    // The grant is revoked at Google: one polite message, the connection is marked, no retries.
+    *h.fake.revoked.lock().unwrap() = true;
+    sqlx::query("UPDATE platforms SET access_expires_at = now() - interval '1 hour'")
+        .execute(&h.t.db.pool)
+        .await
+        .unwrap();
+    enqueue_sync(&h, "test-revoked-1").await;
+    drain(&h.t).await;
+    assert_eq!(h.fake.forms("refresh_token").len(), 2);
+    {
+        let sent = h.sent.0.lock().unwrap();
+        assert_eq!(sent.len(), 2, "{sent:?}");
+        assert!(sent[1].1.contains("/connect youtube"), "{sent:?}");
+    }
+    assert_eq!(
+        count(
+            &h.t,
+            "SELECT count(*) FROM platforms WHERE status = 'needs_reconnect'"
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        count(
+            &h.t,
+            "SELECT count(*) FROM jobs WHERE kind = 'sync_channel' AND status <> 'done'"
+        )
+        .await,
+        0
+    );
+    // Later runs call nothing and say nothing; the daily schedule skips it.
+    let calls = h.fake.api_calls();
+    enqueue_sync(&h, "test-revoked-2").await;
+    drain(&h.t).await;
+    assert_eq!(h.fake.api_calls(), calls);
+    assert_eq!(h.fake.forms("refresh_token").len(), 2);
+    assert_eq!(h.sent.0.lock().unwrap().len(), 2);
+    assert!(
+        creatorpilot::db::channels::sync_targets(&h.t.db.pool)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+/// An expired or mismatched state is refused without calling Google; nothing is stored.
+#[tokio::test]
+async fn expired_and_mismatched_states_change_nothing() {
+    let h = harness().await;
+    let state = connect(&h, "u2").await["state"].clone();
+    sqlx::query("UPDATE oauth_states SET expires_at = now() - interval '1 minute'")
+        .execute(&h.t.db.pool)
+        .await
+        .unwrap();
+    let (status, page) = callback(&h, "youtube", &format!("code=C&state={state}")).await;
+    assert_eq!(status, 400);
+    assert!(
+        page.contains("expired") && page.contains("expiré"),
+        "{page}"
+    );
+
+    let state = connect(&h, "u2").await["state"].clone();
+    assert_eq!(
+        callback(&h, "tiktok", &format!("code=C&state={state}"))
+            .await
+            .0,
+        400
+    );
+    assert_eq!(callback(&h, "nowhere", "code=C&state=x").await.0, 404);
+    // The user said no at Google.
+    let state = connect(&h, "u2").await["state"].clone();
+    assert_eq!(
+        callback(&h, "youtube", &format!("error=access_denied&state={state}"))
+            .await
+            .0,
+        400
+    );
+    assert!(h.fake.token_forms.lock().unwrap().is_empty());
+    assert_eq!(h.fake.api_calls(), 0);
+    assert_eq!(count(&h.t, "SELECT count(*) FROM platforms").await, 0);
+    assert!(h.sent.0.lock().unwrap().is_empty());
+}
+
+/// No credentials: say so and point to manual entry; TikTok and Instagram are not available yet.
+#[tokio::test]
+async fn unconfigured_and_unavailable_providers_point_to_manual_entry() {
+    let t = app_with(&[]).await;
+    let r = say(&t, "u3", "/connect youtube").await;
+    let text = r.texts().join("\n");
+    assert!(
+        text.contains("not set up") && text.contains("/stats add"),
+        "{text}"
+    );
+    for provider in ["tiktok", "instagram"] {
+        let r = say(&t, "u3", &format!("/connect {provider}")).await;
+        let text = r.texts().join("\n");
+        assert!(
+            text.contains("not available yet") && text.contains("/stats add"),
+            "{text}"
+        );
+    }
+    let r = say(&t, "u3", "/language fr").await;
+    drop(r);
+    let r = say(&t, "u3", "/connect tiktok").await;
+    let text = r.texts().join("\n");
+    assert!(text.contains("pas encore disponible"), "{text}");
+    assert_eq!(count(&t, "SELECT count(*) FROM oauth_states").await, 0);
+}

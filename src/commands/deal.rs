@@ -18,6 +18,7 @@ pub async fn run(app: &App, inv: &Invocation, args: &Args, r: &dyn Responder) ->
         Some("add") => add(app, inv, args, r).await,
         Some("show") => show(app, inv, args.integer("number").unwrap_or(0), r).await,
         Some("status") => set_status(app, inv, args, r).await,
+        Some("edit") => edit(app, inv, args, r).await,
         _ => list(app, inv, args.text("status"), r).await,
     }
 }
@@ -259,5 +260,70 @@ async fn set_status(app: &App, inv: &Invocation, args: &Args, r: &dyn Responder)
             .arg("status", status_label(app, inv.locale, status)),
     );
     r.send(Reply::text(text).private()).await?;
+    Ok(())
+}
+
+/// `/deal edit N field=value…`: the fields given replace the saved ones; the others stay.
+async fn edit(app: &App, inv: &Invocation, args: &Args, r: &dyn Responder) -> CommandResult {
+    let number = args.integer("number").unwrap_or(0);
+    let d = db::deals::get(&app.db, inv.account, number)
+        .await?
+        .ok_or_else(|| msg("deal-not-found").arg("number", number))?;
+    let exponent = money::Currency::parse(&d.currency).map_or(2, |c| c.exponent);
+    let amount = money::decimal_string(d.amount_minor, exponent);
+    let delivery = d.delivery_date.map(|x| x.format("%Y-%m-%d").to_string());
+    let pick = |name: &str, saved: Option<&str>| -> Option<String> {
+        args.text(name)
+            .map(str::to_owned)
+            .or_else(|| saved.map(str::to_owned))
+    };
+    let fields = [
+        pick("brand", Some(&d.brand)),
+        pick("amount", Some(&amount)),
+        pick("currency", Some(&d.currency)),
+        pick("type", Some(&d.deliverable)),
+        pick("delivery", delivery.as_deref()),
+        pick("notes", d.notes.as_deref()),
+        pick("buyer_name", d.buyer_name.as_deref()),
+        pick("buyer_address", d.buyer_address.as_deref()),
+        pick("buyer_siren", d.buyer_siren.as_deref()),
+        pick("buyer_vat", d.buyer_vat.as_deref()),
+        pick("buyer_email", d.buyer_email.as_deref()),
+        pick("disclosure", d.disclosure.as_deref()),
+    ];
+    let input = DealInput {
+        brand: fields[0].as_deref(),
+        amount: fields[1].as_deref(),
+        currency: fields[2].as_deref(),
+        deliverable: fields[3].as_deref(),
+        delivery: fields[4].as_deref(),
+        notes: fields[5].as_deref(),
+        buyer_name: fields[6].as_deref(),
+        buyer_address: fields[7].as_deref(),
+        buyer_siren: fields[8].as_deref(),
+        buyer_vat: fields[9].as_deref(),
+        buyer_email: fields[10].as_deref(),
+        contract: args.boolean("contract").or(d.written_contract),
+        disclosure: fields[11].as_deref(),
+    };
+    // A delivery date kept as it was may have passed since: only a new one must be ahead.
+    let floor = match (args.text("delivery"), d.delivery_date) {
+        (None, Some(saved)) => saved.min(today()),
+        _ => today(),
+    };
+    let updated = parse(&input, floor)?;
+    db::deals::update(&app.db, inv.account, number, &updated).await?;
+    let saved = db::deals::get(&app.db, inv.account, number)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("deal {number} vanished after update"))?;
+    let text = app
+        .i18n
+        .render(inv.locale, &msg("deal-edited").arg("number", number));
+    r.send(
+        Reply::text(text)
+            .block(details(app, inv.locale, &saved))
+            .private(),
+    )
+    .await?;
     Ok(())
 }

@@ -165,3 +165,38 @@ pub async fn merge(
     .await?;
     Ok(())
 }
+
+/// Replaces a deal's fields (issued invoices keep their own snapshot).
+pub async fn update(
+    db: impl PgExecutor<'_>,
+    account: AccountId,
+    number: i64,
+    d: &NewDeal,
+) -> sqlx::Result<bool> {
+    Ok(sqlx::query(
+        "UPDATE partnerships SET brand = $3, amount_minor = $4, currency = $5, deliverable = $6,
+             delivery_date = $7, notes = $8, buyer_name = $9, buyer_address = $10,
+             buyer_siren = $11, buyer_vat = $12, buyer_email = $13, written_contract = $14,
+             disclosure = $15, updated_at = now()
+         WHERE user_id = $1 AND number = $2",
+    )
+    .bind(account.0)
+    .bind(number)
+    .bind(&d.brand)
+    .bind(d.amount_minor)
+    .bind(&d.currency)
+    .bind(&d.deliverable)
+    .bind(d.delivery_date)
+    .bind(&d.notes)
+    .bind(&d.buyer_name)
+    .bind(&d.buyer_address)
+    .bind(&d.buyer_siren)
+    .bind(&d.buyer_vat)
+    .bind(&d.buyer_email)
+    .bind(d.written_contract)
+    .bind(&d.disclosure)
+    .execute(db)
+    .await?
+    .rows_affected()
+        == 1)
+}

@@ -376,6 +376,24 @@ async fn issued_invoices_are_snapshots_immutable_and_corrected_by_credit_notes()
         .clone();
     // Editing the profile and the deal changes nothing on the issued invoice.
     dispatch(&t, r#"/profile name="Someone Else EI""#).await;
+    let edited = dispatch(&t, r#"/deal edit 1 amount=2000 buyer_name="Other SA""#).await;
+    assert!(
+        edited.texts()[0].starts_with(&say(Locale::En, msg("deal-edited").arg("number", 1_i64))),
+        "{:?}",
+        edited.texts()
+    );
+    assert!(edited.texts()[0].contains("€2,000.00") && edited.texts()[0].contains("Other SA"));
+    let bad = dispatch(&t, "/deal edit 1 amount=-3").await;
+    assert_eq!(
+        bad.texts(),
+        vec![say(
+            Locale::En,
+            msg("deal-amount-not-positive")
+                .arg("value", "-3")
+                .arg("currency", "EUR")
+                .arg("max", 10_000_000_i64)
+        )]
+    );
     dispatch(&t, "/deal status 1 cancelled").await;
     let shown = dispatch(&t, &format!("/invoice show {number}")).await;
     assert_eq!(shown.replies.lock().unwrap()[0].attachments[0].bytes, pdf);

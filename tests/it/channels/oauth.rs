@@ -452,6 +452,33 @@ async fn youtube_round_trip_sync_and_revocation() {
         3
     );
 
+    // The shared daily budget is never passed: a sync that would pass it waits, calls nothing.
+    sqlx::query("UPDATE provider_quota SET units_used = 10000")
+        .execute(&h.t.db.pool)
+        .await
+        .unwrap();
+    let calls = h.fake.api_calls();
+    enqueue_sync(&h, "test-budget").await;
+    drain(&h.t).await;
+    assert_eq!(h.fake.api_calls(), calls);
+    assert_eq!(
+        count(
+            &h.t,
+            "SELECT count(*) FROM jobs WHERE dedupe_key = 'test-budget' AND status = 'queued'"
+        )
+        .await,
+        1
+    );
+    assert_eq!(count(&h.t, "SELECT count(*) FROM provider_calls").await, 3);
+    sqlx::query("UPDATE provider_quota SET units_used = 3")
+        .execute(&h.t.db.pool)
+        .await
+        .unwrap();
+    sqlx::query("DELETE FROM jobs WHERE dedupe_key = 'test-budget'")
+        .execute(&h.t.db.pool)
+        .await
+        .unwrap();
+
     // An expired access token is refreshed before the calls.
     sqlx::query("UPDATE platforms SET access_expires_at = now() - interval '1 hour'")
         .execute(&h.t.db.pool)

@@ -4,4 +4,5 @@
 //! sentence first), so the model can be tested and benchmarked on its own. Fonts are embedded in
 //! the binary (`assets/fonts`, with their licence).
 
+pub mod facturx;
 pub mod invoice_pdf;

@@ -1,6 +1,7 @@
 //! `creatorpilot bench invoice --count N`: renders N invoices (the printed model built from a
-//! snapshot, then the PDF) on one thread and reports the rate and the average size. No database:
-//! it measures the rendering a creator waits for. Factur-X is not produced yet (see README).
+//! snapshot, the PDF, and the Factur-X XML) on one thread and reports the rate and the average
+//! sizes. No database: it measures the rendering a creator waits for. The XML is not embedded
+//! into the PDF yet (PDF/A-3), so that step is not measured.
 
 use std::time::Instant;
 
@@ -16,7 +17,10 @@ use crate::render::invoice_pdf;
 pub struct Report {
     pub count: u32,
     pub seconds: f64,
+    /// The PDF's average size.
     pub average_bytes: u64,
+    /// The Factur-X XML's average size (not embedded in the PDF yet).
+    pub average_xml_bytes: u64,
 }
 
 impl Report {
@@ -92,14 +96,19 @@ pub fn invoices(count: u32) -> anyhow::Result<Report> {
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let started = Instant::now();
     let mut bytes: u64 = 0;
+    let mut xml_bytes: u64 = 0;
     for n in 0..count {
-        let doc = document::build(&i18n, &sample_snapshot(n)?);
+        let snapshot = sample_snapshot(n)?;
+        let doc = document::build(&i18n, &snapshot);
         let pdf = invoice_pdf::render(&doc).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let xml = crate::render::facturx::cii_xml(&snapshot);
         bytes += pdf.len() as u64;
+        xml_bytes += xml.len() as u64;
     }
     Ok(Report {
         count,
         seconds: started.elapsed().as_secs_f64(),
         average_bytes: bytes / u64::from(count.max(1)),
+        average_xml_bytes: xml_bytes / u64::from(count.max(1)),
     })
 }

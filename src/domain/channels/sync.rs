@@ -157,10 +157,20 @@ async fn sync_youtube(app: &App, row: &PlatformRow) -> Result<Step<usize>, SyncE
         ("dimensions", "day"),
         ("sort", "day"),
     ];
-    let report = match google::get_json(url, &query, &access).await {
-        Ok(report) => report,
-        Err(ProviderError::InvalidGrant(_)) => return Ok(Step::Dead),
-        Err(e) => return provider_failure(e),
+    let report = loop {
+        match google::get_json(url.clone(), &query, &access).await {
+            Ok(report) => break report,
+            Err(ProviderError::InvalidGrant(_)) if !refreshed => {
+                refreshed = true;
+                match refresh(app, row, tokens.refresh.as_ref()).await? {
+                    Step::Done(fresh) => access = fresh,
+                    Step::Dead => return Ok(Step::Dead),
+                }
+            }
+            // A fresh token refused: the grant no longer covers Analytics.
+            Err(ProviderError::InvalidGrant(_)) => return Ok(Step::Dead),
+            Err(e) => return provider_failure(e),
+        }
     };
     let days = parse_report(&report)?;
     let mut tx = app.db.begin().await?;

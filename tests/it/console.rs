@@ -965,3 +965,57 @@ async fn stdout_holds_only_replies(locale: Locale) {
     assert_eq!(silent.stdout, "", "no input, no output");
 }
 in_both_languages!(stdout_holds_only_replies);
+
+/// `/connect`: without Google credentials it says so and points to manual entry; TikTok and
+/// Instagram are not available yet; with credentials, a consent link (never followed here).
+async fn connect_offers_a_link_or_manual_entry(locale: Locale) {
+    let h = ConsoleHarness::new().await;
+    let run = session(
+        &h,
+        "alice",
+        locale,
+        &["/connect youtube", "/connect tiktok", "/connect instagram"],
+    );
+    assert_replies(
+        &run,
+        &[
+            say(
+                locale,
+                msg("connect-not-configured").arg("provider", "YouTube"),
+            ),
+            say(
+                locale,
+                msg("connect-not-available").arg("provider", "TikTok"),
+            ),
+            say(
+                locale,
+                msg("connect-not-available").arg("provider", "Instagram"),
+            ),
+        ],
+    );
+    let mut args = vec!["--user", "alice"];
+    args.extend_from_slice(lang_args(locale));
+    let run = h.run(
+        &args,
+        b"/connect youtube\n",
+        &[("GOOGLE_CLIENT_ID", "id"), ("GOOGLE_CLIENT_SECRET", "s")],
+    );
+    assert_eq!(run.status.code(), Some(0), "\n{}", transcript(&run));
+    assert_starts_with(
+        &run,
+        0,
+        &say(
+            locale,
+            msg("connect-open")
+                .arg("provider", "YouTube")
+                .arg("minutes", 10_i64),
+        ),
+    );
+    assert!(
+        reply(&run, 0).contains("code_challenge_method=S256"),
+        "\n{}",
+        transcript(&run)
+    );
+    assert!(!run.stdout.contains("client_secret"));
+}
+in_both_languages!(connect_offers_a_link_or_manual_entry);

@@ -127,10 +127,7 @@ async fn save(
 }
 
 fn amount(d: &Deal, locale: Locale) -> String {
-    match money::Currency::parse(&d.currency) {
-        Some(c) => money::format_amount(d.amount_minor, c, locale),
-        None => format!("{} {}", d.amount_minor, d.currency),
-    }
+    money::format_stored(d.amount_minor, &d.currency, locale)
 }
 
 fn status_label(app: &App, locale: Locale, status: &str) -> String {

@@ -147,10 +147,7 @@ async fn find(
 }
 
 fn amount(minor: i64, code: &str, locale: Locale) -> String {
-    match money::Currency::parse(code) {
-        Some(c) => money::format_amount(minor, c, locale),
-        None => format!("{minor} {code}"),
-    }
+    money::format_stored(minor, code, locale)
 }
 
 fn status_label(app: &App, locale: Locale, i: &db::invoices::Invoice, today: NaiveDate) -> String {

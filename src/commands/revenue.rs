@@ -24,10 +24,7 @@ pub async fn run(app: &App, inv: &Invocation, args: &Args, r: &dyn Responder) ->
         r.send(Reply::text(text).private()).await?;
         return Ok(());
     }
-    let fmt = |minor: i64, code: &str| match money::Currency::parse(code) {
-        Some(c) => money::format_amount(minor, c, inv.locale),
-        None => format!("{minor} {code}"),
-    };
+    let fmt = |minor: i64, code: &str| money::format_stored(minor, code, inv.locale);
     let mut lines = vec![app.i18n.render(
         inv.locale,
         &msg("revenue-heading").arg("year", i64::from(year)),

@@ -9,7 +9,7 @@
 
 use chrono::NaiveDate;
 
-use super::money::{Currency, format_amount, format_number};
+use super::money::{format_number, format_stored};
 use super::{Kind, Snapshot};
 use crate::i18n::{I18n, Locale, msg};
 use crate::render::invoice_pdf::InvoiceDoc;
@@ -45,11 +45,7 @@ pub fn rate(bp: u32, locale: Locale) -> String {
 pub fn build(i18n: &I18n, s: &Snapshot) -> InvoiceDoc {
     let l = s.language;
     let tr = |key: &str| i18n.tr(l, key);
-    let currency = Currency::parse(&s.currency);
-    let amount = |minor: i64| match currency {
-        Some(c) => format_amount(minor, c, l),
-        None => format!("{minor} {}", s.currency),
-    };
+    let amount = |minor: i64| format_stored(minor, &s.currency, l);
     let french = s.issuer.country == "FR";
     let franchise = s.issuer.vat_regime == "franchise";
 

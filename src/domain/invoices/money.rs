@@ -139,6 +139,14 @@ pub fn format_amount(minor: i64, currency: Currency, locale: Locale) -> String {
     }
 }
 
+/// Formats an amount stored with its currency code; a code we no longer know prints raw.
+pub fn format_stored(minor: i64, code: &str, locale: Locale) -> String {
+    match Currency::parse(code) {
+        Some(c) => format_amount(minor, c, locale),
+        None => format!("{minor} {code}"),
+    }
+}
+
 /// A fixed-point number with `exponent` decimals, grouped by thousands for the locale.
 pub fn format_number(value: i64, exponent: u32, locale: Locale) -> String {
     let (group, decimal) = match locale {

@@ -6,7 +6,7 @@ use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use uuid::Uuid;
 
 use super::document::date;
-use super::money::{Currency, format_amount};
+use super::money::format_stored;
 use crate::app::App;
 use crate::bot::{AccountId, Reply};
 use crate::db;
@@ -50,10 +50,7 @@ pub async fn overdue(
     let Some((number, currency, total, due, snapshot)) = row else {
         return Ok(None);
     };
-    let total = match Currency::parse(&currency) {
-        Some(c) => format_amount(total, c, locale),
-        None => format!("{total} {currency}"),
-    };
+    let total = format_stored(total, &currency, locale);
     let buyer = snapshot["buyer"]["name"].as_str().unwrap_or("").to_owned();
     let text = app.i18n.render(
         locale,

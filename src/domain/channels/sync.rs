@@ -5,7 +5,10 @@
 //! missing day stays unknown, never 0); every write is an upsert, so a sync can be repeated.
 //! A dead grant marks the connection "needs reconnect" and stops its syncs.
 //!
-//! Not yet: playlistItems/videos (per-video content and snapshots), TikTok and Instagram.
+//! New uploads come from the uploads playlist (`playlistItems.list`, only pages newer than the
+//! last upload seen) and `videos.list` in batches of 50, into `content` with today's snapshot.
+//!
+//! Not yet: refreshing older videos' statistics from YouTube Analytics, TikTok and Instagram.
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use secrecy::{ExposeSecret, SecretString};
@@ -87,8 +90,8 @@ pub async fn run(app: &App, connection: Uuid) -> Result<SyncOutcome, SyncError> 
         return Ok(SyncOutcome::Skipped);
     }
     match sync_youtube(app, &row).await? {
-        Step::Done(days) => {
-            db::channels::mark_synced(&app.db, row.id, None).await?;
+        Step::Done((days, newest)) => {
+            db::channels::mark_synced(&app.db, row.id, newest).await?;
             Ok(SyncOutcome::Synced { days })
         }
         Step::Dead => {
@@ -99,7 +102,10 @@ pub async fn run(app: &App, connection: Uuid) -> Result<SyncOutcome, SyncError> 
     }
 }
 
-async fn sync_youtube(app: &App, row: &PlatformRow) -> Result<Step<usize>, SyncError> {
+async fn sync_youtube(
+    app: &App,
+    row: &PlatformRow,
+) -> Result<Step<(usize, Option<DateTime<Utc>>)>, SyncError> {
     let tokens = open_tokens(&app.keyring, row)
         .map_err(|e| anyhow::anyhow!("connection {} does not open: {e}", row.id))?;
     let expiring = row
@@ -133,12 +139,28 @@ async fn sync_youtube(app: &App, row: &PlatformRow) -> Result<Step<usize>, SyncE
         }
     };
     let today = Utc::now().date_naive();
+    let uploads = channel.as_ref().and_then(|c| c.uploads_playlist.clone());
     if let Some(followers) = channel.and_then(|c| c.subscribers) {
         let metrics = DayMetrics {
             followers: Some(followers),
             ..DayMetrics::default()
         };
         db::channels::upsert_day(&app.db, row.id, today, &metrics, "api").await?;
+    }
+
+    // New uploads since the last sync (1 unit per page of 50), their statistics (1 unit per 50).
+    let mut newest = None;
+    if let Some(playlist) = uploads {
+        let (ids, latest) = match new_uploads(app, row, &access, &playlist).await? {
+            Step::Done(found) => found,
+            Step::Dead => return Ok(Step::Dead),
+        };
+        newest = latest;
+        for batch in ids.chunks(50) {
+            if let Step::Dead = store_videos(app, row, &access, batch, today).await? {
+                return Ok(Step::Dead);
+            }
+        }
     }
 
     // YouTube Analytics: daily numbers (its own quota, not Data API units).
@@ -178,7 +200,151 @@ async fn sync_youtube(app: &App, row: &PlatformRow) -> Result<Step<usize>, SyncE
         db::channels::upsert_day(&mut *tx, row.id, *day, metrics, "api").await?;
     }
     tx.commit().await?;
-    Ok(Step::Done(days.len()))
+    Ok(Step::Done((days.len(), newest)))
+}
+
+/// Video ids of the uploads playlist newer than the last upload already seen (the playlist lists
+/// the newest first, so paging stops at the first one already known).
+async fn new_uploads(
+    app: &App,
+    row: &PlatformRow,
+    access: &SecretString,
+    playlist: &str,
+) -> Result<Step<(Vec<String>, Option<DateTime<Utc>>)>, SyncError> {
+    let mut ids = Vec::new();
+    let mut newest: Option<DateTime<Utc>> = None;
+    let mut page: Option<String> = None;
+    loop {
+        if !reserve(app, Some(row.id), "playlistItems.list", 1).await? {
+            return Err(SyncError::Later("the daily YouTube quota is spent".into()));
+        }
+        let mut url = app.settings.google.youtube_api_url.clone();
+        url.set_path("/youtube/v3/playlistItems");
+        let mut query = vec![
+            ("part", "contentDetails"),
+            ("playlistId", playlist),
+            ("maxResults", "50"),
+        ];
+        if let Some(token) = page.as_deref() {
+            query.push(("pageToken", token));
+        }
+        let body = match google::get_json(url, &query, access).await {
+            Ok(body) => body,
+            Err(ProviderError::InvalidGrant(_)) => return Ok(Step::Dead),
+            Err(e) => return provider_failure(e),
+        };
+        let mut known_reached = false;
+        for item in body["items"]
+            .as_array()
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+        {
+            let details = &item["contentDetails"];
+            let Some(id) = details["videoId"].as_str() else {
+                continue;
+            };
+            let at = details["videoPublishedAt"]
+                .as_str()
+                .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+                .map(|t| t.with_timezone(&Utc));
+            if let (Some(last), Some(at)) = (row.last_content_at, at)
+                && at <= last
+            {
+                known_reached = true;
+                continue;
+            }
+            ids.push(id.to_owned());
+            newest = newest.max(at);
+        }
+        match body["nextPageToken"].as_str() {
+            Some(token) if !known_reached => page = Some(token.to_owned()),
+            _ => break,
+        }
+    }
+    Ok(Step::Done((ids, newest)))
+}
+
+/// `videos.list` for up to 50 ids: title, publication, duration and lifetime statistics, with
+/// today's snapshot.
+async fn store_videos(
+    app: &App,
+    row: &PlatformRow,
+    access: &SecretString,
+    ids: &[String],
+    today: NaiveDate,
+) -> Result<Step<()>, SyncError> {
+    if !reserve(app, Some(row.id), "videos.list", 1).await? {
+        return Err(SyncError::Later("the daily YouTube quota is spent".into()));
+    }
+    let mut url = app.settings.google.youtube_api_url.clone();
+    url.set_path("/youtube/v3/videos");
+    let joined = ids.join(",");
+    let query = [
+        ("part", "snippet,statistics,contentDetails"),
+        ("id", joined.as_str()),
+        ("maxResults", "50"),
+    ];
+    let body = match google::get_json(url, &query, access).await {
+        Ok(body) => body,
+        Err(ProviderError::InvalidGrant(_)) => return Ok(Step::Dead),
+        Err(e) => return provider_failure(e),
+    };
+    let num = |v: &serde_json::Value| v.as_str().and_then(|s| s.parse::<i64>().ok());
+    let mut tx = app.db.begin().await?;
+    for item in body["items"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+    {
+        let Some(id) = item["id"].as_str() else {
+            continue;
+        };
+        let content = db::channels::ContentRow {
+            external_id: id.to_owned(),
+            title: item["snippet"]["title"].as_str().map(str::to_owned),
+            published_at: item["snippet"]["publishedAt"]
+                .as_str()
+                .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+                .map(|t| t.with_timezone(&Utc)),
+            duration_seconds: item["contentDetails"]["duration"]
+                .as_str()
+                .and_then(iso_duration_seconds),
+            views: num(&item["statistics"]["viewCount"]),
+            likes: num(&item["statistics"]["likeCount"]),
+            comments: num(&item["statistics"]["commentCount"]),
+            shares: None,
+        };
+        db::channels::upsert_content(&mut tx, row.id, &content, today).await?;
+    }
+    tx.commit().await?;
+    Ok(Step::Done(()))
+}
+
+/// `PT1H2M3S` (YouTube's durations) in seconds; days (`P1DT…`) included.
+pub fn iso_duration_seconds(text: &str) -> Option<i64> {
+    let rest = text.strip_prefix('P')?;
+    let mut total = 0i64;
+    let mut number = String::new();
+    let mut in_time = false;
+    for c in rest.chars() {
+        match c {
+            'T' => in_time = true,
+            '0'..='9' => number.push(c),
+            unit => {
+                let n: i64 = number.parse().ok()?;
+                number.clear();
+                total += n * match (unit, in_time) {
+                    ('D', false) => 86_400,
+                    ('W', false) => 604_800,
+                    ('H', true) => 3_600,
+                    ('M', true) => 60,
+                    ('S', true) => 1,
+                    _ => return None,
+                };
+            }
+        }
+    }
+    number.is_empty().then_some(total)
 }
 
 fn provider_failure<T>(e: ProviderError) -> Result<T, SyncError> {

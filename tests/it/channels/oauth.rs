@@ -148,6 +148,72 @@ async fn reports(
     .into_response()
 }
 
+async fn playlist_items(
+    State(f): State<Arc<Fake>>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    f.api_calls.lock().unwrap().push("playlistItems".into());
+    if !bearer_ok(&headers) {
+        return StatusCode::UNAUTHORIZED.into_response();
+    }
+    assert_eq!(
+        q.get("playlistId").map(String::as_str),
+        Some("UU_fake_channel_42")
+    );
+    let item = |id: &str, at: &str| {
+        json!({ "kind": "youtube#playlistItem", "etag": "e", "id": format!("PI_{id}"),
+                "contentDetails": { "videoId": id, "videoPublishedAt": at } })
+    };
+    // Newest first, as YouTube lists uploads; the second page is only asked on the first sync.
+    match q.get("pageToken").map(String::as_str) {
+        None => axum::Json(json!({
+            "kind": "youtube#playlistItemListResponse",
+            "nextPageToken": "PAGE2",
+            "pageInfo": { "totalResults": 3, "resultsPerPage": 2 },
+            "items": [item("vid3", "2026-11-03T10:00:00Z"), item("vid2", "2026-11-02T10:00:00Z")]
+        }))
+        .into_response(),
+        Some(_) => axum::Json(json!({
+            "kind": "youtube#playlistItemListResponse",
+            "pageInfo": { "totalResults": 3, "resultsPerPage": 2 },
+            "items": [item("vid1", "2026-10-01T10:00:00Z")]
+        }))
+        .into_response(),
+    }
+}
+
+async fn videos(
+    State(f): State<Arc<Fake>>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    f.api_calls.lock().unwrap().push("videos".into());
+    if !bearer_ok(&headers) {
+        return StatusCode::UNAUTHORIZED.into_response();
+    }
+    let items: Vec<serde_json::Value> = q["id"]
+        .split(',')
+        .enumerate()
+        .map(|(i, id)| {
+            json!({ "kind": "youtube#video", "etag": "e", "id": id,
+                    "snippet": { "title": format!("Recipe {id}"), "publishedAt": "2026-11-01T10:00:00Z" },
+                    "contentDetails": { "duration": "PT4M13S" },
+                    "statistics": { "viewCount": format!("{}", 100 * (i + 1)), "likeCount": "10", "favoriteCount": "0", "commentCount": "3" } })
+        })
+        .collect();
+    axum::Json(json!({ "kind": "youtube#videoListResponse", "items": items })).into_response()
+}
+
+fn video_calls(f: &Fake) -> usize {
+    f.api_calls
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|c| *c == "videos")
+        .count()
+}
+
 async fn serve(router: Router) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
@@ -161,6 +227,8 @@ async fn fake_google() -> (Arc<Fake>, String) {
         .route("/token", post(token))
         .route("/youtube/v3/channels", get(channels))
         .route("/v2/reports", get(reports))
+        .route("/youtube/v3/playlistItems", get(playlist_items))
+        .route("/youtube/v3/videos", get(videos))
         .with_state(fake.clone());
     (fake, serve(router).await)
 }
@@ -414,6 +482,21 @@ async fn youtube_round_trip_sync_and_revocation() {
         .await,
         1
     );
+    // Uploads: every page on the first sync, one videos.list, content and today's snapshots.
+    assert_eq!(count(&h.t, "SELECT count(*) FROM content").await, 3);
+    assert_eq!(
+        count(&h.t, "SELECT count(*) FROM content_snapshots").await,
+        3
+    );
+    assert_eq!(
+        count(
+            &h.t,
+            "SELECT duration_seconds FROM content WHERE external_id = 'vid3'"
+        )
+        .await,
+        253
+    );
+    assert_eq!(video_calls(&h.fake), 1);
 
     // The daily schedule queues one sync per connection and day; running it again changes
     // nothing (upserts).
@@ -429,6 +512,9 @@ async fn youtube_round_trip_sync_and_revocation() {
     );
     drain(&h.t).await;
     assert_eq!(count(&h.t, days).await, 3);
+    // Nothing new uploaded: one playlist page, no videos.list.
+    assert_eq!(count(&h.t, "SELECT count(*) FROM content").await, 3);
+    assert_eq!(video_calls(&h.fake), 1);
     assert_eq!(
         count(&h.t, "SELECT views FROM analytics WHERE day = '2026-11-02'").await,
         900
@@ -449,7 +535,8 @@ async fn youtube_round_trip_sync_and_revocation() {
             "SELECT units_used FROM provider_quota WHERE provider = 'youtube'"
         )
         .await,
-        3
+        // callback 1; first sync 4 (channels, 2 playlist pages, videos); routine sync 2.
+        7
     );
 
     // The shared daily budget is never passed: a sync that would pass it waits, calls nothing.
@@ -469,8 +556,8 @@ async fn youtube_round_trip_sync_and_revocation() {
         .await,
         1
     );
-    assert_eq!(count(&h.t, "SELECT count(*) FROM provider_calls").await, 3);
-    sqlx::query("UPDATE provider_quota SET units_used = 3")
+    assert_eq!(count(&h.t, "SELECT count(*) FROM provider_calls").await, 7);
+    sqlx::query("UPDATE provider_quota SET units_used = 7")
         .execute(&h.t.db.pool)
         .await
         .unwrap();

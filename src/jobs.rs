@@ -220,9 +220,17 @@ async fn execute(job: Job, ctx: &mut JobContext<'_>) -> Result<(), JobError> {
             let actions = db::actions::delete_expired(db).await?;
             let questions = db::questions::delete_expired(db).await?;
             let link_codes = db::link_codes::delete_expired(db).await?;
+            let oauth_states = db::channels::delete_expired_states(db).await?;
             let jobs = db::jobs::delete_finished_before(db, Utc::now() - chrono::Duration::days(7))
                 .await?;
-            tracing::debug!(actions, questions, link_codes, jobs, "purged expired rows");
+            tracing::debug!(
+                actions,
+                questions,
+                link_codes,
+                oauth_states,
+                jobs,
+                "purged expired rows"
+            );
             Ok(())
         }
         Job::InvoiceOverdue {

@@ -662,6 +662,20 @@ async fn expired_and_mismatched_states_change_nothing() {
     assert_eq!(h.fake.api_calls(), 0);
     assert_eq!(count(&h.t, "SELECT count(*) FROM platforms").await, 0);
     assert!(h.sent.0.lock().unwrap().is_empty());
+
+    // Expired states are purged by the hourly cleanup; live ones stay.
+    connect(&h, "u2").await;
+    connect(&h, "u2").await;
+    sqlx::query(
+        "UPDATE oauth_states SET expires_at = now() - interval '1 minute'
+         WHERE state = (SELECT state FROM oauth_states LIMIT 1)",
+    )
+    .execute(&h.t.db.pool)
+    .await
+    .unwrap();
+    creatorpilot::jobs::tick(&h.t.app).await.unwrap();
+    drain(&h.t).await;
+    assert_eq!(count(&h.t, "SELECT count(*) FROM oauth_states").await, 1);
 }
 
 /// No credentials: say so and point to manual entry; TikTok and Instagram are not available yet.

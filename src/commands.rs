@@ -128,7 +128,13 @@ pub async fn run(
 pub enum ButtonAction {
     ConfirmForget,
     CancelForget,
-    SetLanguage { locale: Locale },
+    SetLanguage {
+        locale: Locale,
+    },
+    /// A fresh consent link for a connection whose grant died (from the "reconnect" message).
+    Reconnect {
+        provider: crate::domain::channels::Provider,
+    },
 }
 
 impl ButtonAction {
@@ -136,7 +142,7 @@ impl ButtonAction {
     pub fn single_use(&self) -> bool {
         match self {
             ButtonAction::ConfirmForget | ButtonAction::CancelForget => true,
-            ButtonAction::SetLanguage { .. } => false,
+            ButtonAction::SetLanguage { .. } | ButtonAction::Reconnect { .. } => false,
         }
     }
 }
@@ -151,6 +157,7 @@ pub async fn on_button(
         ButtonAction::ConfirmForget => forget::confirm(app, inv, r).await,
         ButtonAction::CancelForget => forget::cancel(app, inv, r).await,
         ButtonAction::SetLanguage { locale } => language::set(app, inv, locale, r).await,
+        ButtonAction::Reconnect { provider } => connect::offer(app, inv, provider, r).await,
     }
 }
 

@@ -280,16 +280,28 @@ async fn execute(job: Job, ctx: &mut JobContext<'_>) -> Result<(), JobError> {
             Ok(())
         }
         Job::SyncChannel {
+            account,
             connection,
             destination,
             locale,
-            ..
         } => {
             use crate::domain::channels::sync::{self, SyncError, SyncOutcome};
             match sync::run(ctx.app, connection).await {
                 Ok(SyncOutcome::NeedsReconnect { first: true }) => {
                     let text = ctx.app.i18n.tr(locale, "sync-needs-reconnect");
-                    ctx.send(&destination, Reply::text(text)).await?;
+                    let button = crate::bot::buttons::store(
+                        ctx.app,
+                        account,
+                        &destination,
+                        ctx.app.i18n.tr(locale, "sync-reconnect-button"),
+                        &crate::commands::ButtonAction::Reconnect {
+                            provider: crate::domain::channels::Provider::YouTube,
+                        },
+                        crate::bot::buttons::Lifetime::Proactive,
+                    )
+                    .await?;
+                    ctx.send(&destination, Reply::text(text).button(button))
+                        .await?;
                     Ok(())
                 }
                 Ok(_) => Ok(()),

@@ -15,4 +15,5 @@ oauth-page-code-refused = The provider refused this authorization. Send /connect
 oauth-page-no-channel = This account has no YouTube channel. Sign in with the account that owns the channel and send /connect again.
 oauth-page-provider-down = The provider did not answer. Try again in a few minutes with /connect.
 oauth-page-failed = Something went wrong on our side. Try again in a few minutes with /connect.
-sync-needs-reconnect = Your YouTube access has expired or was revoked, so I stopped syncing it. Send /connect youtube to connect it again; your history is kept.
+sync-needs-reconnect = Your YouTube access has expired or was revoked, so I stopped syncing it. Reconnect it with the button below (or /connect youtube); your history is kept.
+sync-reconnect-button = Reconnect YouTube

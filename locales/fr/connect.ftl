@@ -15,4 +15,5 @@ oauth-page-code-refused = Le fournisseur a refusé cette autorisation. Renvoyez 
 oauth-page-no-channel = Ce compte n'a pas de chaîne YouTube. Connectez-vous avec le compte propriétaire de la chaîne et renvoyez /connect.
 oauth-page-provider-down = Le fournisseur n'a pas répondu. Réessayez dans quelques minutes avec /connect.
 oauth-page-failed = Un problème est survenu de notre côté. Réessayez dans quelques minutes avec /connect.
-sync-needs-reconnect = Votre accès YouTube a expiré ou a été révoqué, j'ai donc arrêté sa synchronisation. Envoyez /connect youtube pour le reconnecter ; votre historique est conservé.
+sync-needs-reconnect = Votre accès YouTube a expiré ou a été révoqué, j'ai donc arrêté sa synchronisation. Reconnectez-le avec le bouton ci-dessous (ou /connect youtube) ; votre historique est conservé.
+sync-reconnect-button = Reconnecter YouTube

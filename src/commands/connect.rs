@@ -13,6 +13,16 @@ pub async fn run(app: &App, inv: &Invocation, args: &Args, r: &dyn Responder) ->
         .text("provider")
         .and_then(Provider::parse)
         .ok_or_else(|| anyhow::anyhow!("manifest choice is not a provider"))?;
+    offer(app, inv, provider, r).await
+}
+
+/// The consent link for `provider` (also behind the "reconnect" button), or why there is none.
+pub async fn offer(
+    app: &App,
+    inv: &Invocation,
+    provider: Provider,
+    r: &dyn Responder,
+) -> CommandResult {
     let tr = |m| app.i18n.render(inv.locale, &m);
     let reply =
         match oauth::start(app, inv.account, provider, &inv.destination(), inv.locale).await? {

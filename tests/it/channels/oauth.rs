@@ -234,11 +234,17 @@ async fn fake_google() -> (Arc<Fake>, String) {
 }
 
 #[derive(Default)]
-struct Sent(Mutex<Vec<(String, String)>>);
+/// Proactive messages (chat, text) and the ids of their action buttons.
+struct Sent(Mutex<Vec<(String, String)>>, Mutex<Vec<String>>);
 
 #[async_trait::async_trait]
 impl Notifier for Sent {
     async fn send(&self, destination: &Destination, reply: Reply) -> SendOutcome {
+        for b in &reply.buttons {
+            if let Button::Action { id, .. } = b {
+                self.1.lock().unwrap().push(id.clone());
+            }
+        }
         self.0
             .lock()
             .unwrap()
@@ -595,6 +601,42 @@ async fn youtube_round_trip_sync_and_revocation() {
         assert_eq!(sent.len(), 2, "{sent:?}");
         assert!(sent[1].1.contains("/connect youtube"), "{sent:?}");
     }
+    // Its button offers a fresh consent link in that chat.
+    let button = h
+        .sent
+        .1
+        .lock()
+        .unwrap()
+        .last()
+        .cloned()
+        .expect("a reconnect button");
+    let r = crate::engine::Recorder::default();
+    creatorpilot::bot::dispatch::handle(
+        &h.t.app,
+        crate::engine::incoming(
+            Platform::Telegram,
+            "u1",
+            "u1",
+            creatorpilot::bot::Input::Button(button),
+        ),
+        &r,
+    )
+    .await;
+    let links = r
+        .replies
+        .lock()
+        .unwrap()
+        .iter()
+        .flat_map(|reply| reply.buttons.clone())
+        .filter(
+            |b| matches!(b, Button::Link { url, .. } if url.contains("code_challenge_method=S256")),
+        )
+        .count();
+    assert_eq!(links, 1, "{:?}", r.texts());
+    sqlx::query("DELETE FROM oauth_states")
+        .execute(&h.t.db.pool)
+        .await
+        .unwrap();
     assert_eq!(
         count(
             &h.t,

@@ -33,17 +33,15 @@ pub async fn run(app: &App, inv: &Invocation, args: &Args, r: &dyn Responder) ->
         None => {
             r.send(Reply::text(tr(msg("start-welcome"))).block(tr(msg("start-what-next"))))
                 .await?;
-            questions::ask(
-                app,
-                inv,
-                r,
-                QuestionPurpose::Name,
-                Field::new(msg("start-ask-name")),
-            )
-            .await?;
+            ask_name(app, inv, r).await?;
         }
     }
     Ok(())
+}
+
+async fn ask_name(app: &App, inv: &Invocation, r: &dyn Responder) -> anyhow::Result<()> {
+    let field = Field::new(msg("start-ask-name"));
+    questions::ask(app, inv, r, QuestionPurpose::Name, field).await
 }
 
 pub async fn save_name(
@@ -58,14 +56,7 @@ pub async fn save_name(
         r.send(Reply::text(app.i18n.render(inv.locale, &problem)))
             .await?;
         // Ask again rather than leave the creator without a question to answer.
-        questions::ask(
-            app,
-            inv,
-            r,
-            QuestionPurpose::Name,
-            Field::new(msg("start-ask-name")),
-        )
-        .await?;
+        ask_name(app, inv, r).await?;
         return Ok(());
     }
     db::accounts::set_name(&app.db, inv.account, &name).await?;

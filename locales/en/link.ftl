@@ -7,3 +7,5 @@ link-same-account = That code comes from this account: send /link { $code } from
 link-refused-both-paid = Both accounts have a paid plan, so I can't merge them without losing one. Cancel the plan of one account, then link again.
 link-refused-same-platform = Both accounts already have a { $platform } identity, and an account holds one per platform. Link from an account that has no { $platform } identity yet.
 link-done = Linked! One account now answers you on: { $identities }. Your usage was added up and everything else moved over.
+link-refused-both-invoiced = Both accounts have issued invoices, and each invoice series must stay whole. Keep using the account you invoice from; I can't merge them.
+link-refused-same-provider = Both accounts are connected to { $provider }, and an account holds one connection per provider, so I can't merge them. Keep using the account whose { $provider } channel you want to follow.

@@ -122,11 +122,26 @@ async fn refusal(
             msg("link-refused-same-platform").arg("platform", platform_label(&shared.platform)),
         ));
     }
-    // TODO(link rules, billing and providers issues): also refuse when both accounts have issued
-    // invoices, or when both connect the same provider (YouTube, TikTok, Instagram); those
-    // tables do not exist yet. Objects with per-account numbers (ideas, deals) will be renumbered
-    // after the survivor's highest by their mergers, and listed in the reply here.
+    if db::link_codes::both_invoiced(&mut *tx, from, into).await? {
+        return Ok(Some(msg("link-refused-both-invoiced")));
+    }
+    if let Some(provider) = db::link_codes::shared_provider(&mut *tx, from, into).await? {
+        return Ok(Some(
+            msg("link-refused-same-provider").arg("provider", provider_label(&provider)),
+        ));
+    }
+    // Objects with per-account numbers (ideas, deals) are renumbered after the survivor's highest
+    // by their mergers; listing the new numbers in the reply is still to do.
     Ok(None)
+}
+
+fn provider_label(provider: &str) -> String {
+    match provider {
+        "youtube" => "YouTube".to_owned(),
+        "tiktok" => "TikTok".to_owned(),
+        "instagram" => "Instagram".to_owned(),
+        other => other.to_owned(),
+    }
 }
 
 fn platform_label(platform: &str) -> String {

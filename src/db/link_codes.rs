@@ -113,3 +113,36 @@ pub async fn carry_plan(
     .await?;
     Ok(())
 }
+
+/// Whether both accounts have issued invoices (their number series cannot become one).
+pub async fn both_invoiced(
+    db: impl PgExecutor<'_>,
+    a: AccountId,
+    b: AccountId,
+) -> sqlx::Result<bool> {
+    sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM invoices WHERE user_id = $1)
+            AND EXISTS (SELECT 1 FROM invoices WHERE user_id = $2)",
+    )
+    .bind(a.0)
+    .bind(b.0)
+    .fetch_one(db)
+    .await
+}
+
+/// A provider both accounts are connected to through OAuth (one connection per provider).
+pub async fn shared_provider(
+    db: impl PgExecutor<'_>,
+    a: AccountId,
+    b: AccountId,
+) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar(
+        "SELECT p.provider FROM platforms p JOIN platforms q ON q.provider = p.provider
+         WHERE p.user_id = $1 AND q.user_id = $2 AND p.source = 'oauth' AND q.source = 'oauth'
+         ORDER BY p.provider LIMIT 1",
+    )
+    .bind(a.0)
+    .bind(b.0)
+    .fetch_optional(db)
+    .await
+}

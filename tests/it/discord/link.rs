@@ -61,6 +61,12 @@ async fn linking_telegram_and_discord_keeps_everything_in_the_issuing_account() 
     // One row in every table that references an account (the privacy tests keep it complete).
     crate::privacy::populate(&t, telegram).await;
     crate::privacy::populate(&t, discord).await;
+    // Two invoice series cannot become one (refused below): only the issuer keeps invoices here.
+    sqlx::query("DELETE FROM invoices WHERE user_id = $1")
+        .bind(discord.0)
+        .execute(&t.db.pool)
+        .await
+        .unwrap();
     let before: Vec<(String, i64)> = {
         let mut v = Vec::new();
         for table in ["jobs", "stored_files"] {
@@ -216,4 +222,57 @@ async fn a_code_from_telegram_entered_as_a_discord_slash_command_links_them() {
         .unwrap()
         .id;
     assert_eq!(tg, dc);
+}
+
+#[tokio::test]
+async fn linking_is_refused_for_two_invoice_series_or_one_provider_connected_twice() {
+    let t = app().await;
+    let code = code_of(&say(&t, Platform::Telegram, "100", "/link").await);
+    let telegram = accounts::resolve(&t.app.db, Platform::Telegram, "100", None)
+        .await
+        .unwrap()
+        .id;
+    let discord = accounts::resolve(&t.app.db, Platform::Discord, "42", None)
+        .await
+        .unwrap()
+        .id;
+    for account in [telegram, discord] {
+        sqlx::query(
+            "INSERT INTO platforms (user_id, provider, source) VALUES ($1, 'youtube', 'oauth')",
+        )
+        .bind(account.0)
+        .execute(&t.db.pool)
+        .await
+        .unwrap();
+    }
+    let refused = say(&t, Platform::Discord, "42", &format!("/link {code}")).await;
+    let expected = creatorpilot::i18n::msg("link-refused-same-provider").arg("provider", "YouTube");
+    assert_eq!(
+        refused.texts(),
+        vec![t.app.i18n.render(creatorpilot::i18n::Locale::En, &expected)]
+    );
+
+    // Manual numbers for the same provider merge fine; two invoice series do not.
+    sqlx::query("DELETE FROM platforms")
+        .execute(&t.db.pool)
+        .await
+        .unwrap();
+    crate::privacy::populate(&t, telegram).await;
+    crate::privacy::populate(&t, discord).await;
+    let code = code_of(&say(&t, Platform::Telegram, "100", "/link").await);
+    let refused = say(&t, Platform::Discord, "42", &format!("/link {code}")).await;
+    assert_eq!(
+        refused.texts(),
+        vec![
+            t.app
+                .i18n
+                .tr(creatorpilot::i18n::Locale::En, "link-refused-both-invoiced")
+        ]
+    );
+    // Nothing moved: both accounts still stand.
+    let users: i64 = sqlx::query_scalar("SELECT count(*) FROM users")
+        .fetch_one(&t.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(users, 2);
 }

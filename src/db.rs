@@ -82,3 +82,11 @@ pub async fn migrate(pool: &PgPool) -> anyhow::Result<()> {
         .await
         .context("applying database migrations failed")
 }
+
+/// Makes the caller's fresh transaction see one snapshot, read-only (exports).
+pub async fn read_only_snapshot(tx: &mut sqlx::PgConnection) -> sqlx::Result<()> {
+    sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        .execute(tx)
+        .await?;
+    Ok(())
+}

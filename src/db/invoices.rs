@@ -242,3 +242,23 @@ pub async fn overdue(
     .await?;
     Ok(rows.into_iter().map(|(i, u)| (i, AccountId(u))).collect())
 }
+
+/// An invoice still due (not paid, not credited, still on this account), for a reminder:
+/// (number, currency, total incl. VAT in minor units, due date, snapshot).
+pub type DueInvoice = (String, String, i64, NaiveDate, serde_json::Value);
+
+pub async fn still_due(
+    db: impl PgExecutor<'_>,
+    account: AccountId,
+    invoice: Uuid,
+) -> sqlx::Result<Option<DueInvoice>> {
+    sqlx::query_as(
+        "SELECT number, currency, total_ttc_minor, due_date, snapshot FROM invoices
+         WHERE id = $1 AND user_id = $2 AND kind = 'invoice' AND status <> 'paid'
+           AND NOT EXISTS (SELECT 1 FROM invoices c WHERE c.credited_invoice_id = invoices.id)",
+    )
+    .bind(invoice)
+    .bind(account.0)
+    .fetch_optional(db)
+    .await
+}

@@ -269,3 +269,14 @@ pub async fn move_for_user(db: impl PgExecutor<'_>, from: Uuid, into: Uuid) -> s
         .await?;
     Ok(())
 }
+
+/// (kind, status, run_at) of an account's jobs, for its export.
+pub async fn list_for_user(
+    db: impl PgExecutor<'_>,
+    user: Uuid,
+) -> sqlx::Result<Vec<(String, String, DateTime<Utc>)>> {
+    sqlx::query_as("SELECT kind, status, run_at FROM jobs WHERE user_id = $1 ORDER BY run_at")
+        .bind(user)
+        .fetch_all(db)
+        .await
+}

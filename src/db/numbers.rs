@@ -33,3 +33,11 @@ pub async fn merge(db: impl PgExecutor<'_>, from: AccountId, into: AccountId) ->
     .await?;
     Ok(())
 }
+
+pub async fn delete_all(db: impl PgExecutor<'_>, account: AccountId) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM object_numbers WHERE user_id = $1")
+        .bind(account.0)
+        .execute(db)
+        .await?;
+    Ok(())
+}

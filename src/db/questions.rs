@@ -97,3 +97,18 @@ pub async fn delete_expired(db: impl PgExecutor<'_>) -> sqlx::Result<u64> {
         .await?;
     Ok(done.rows_affected())
 }
+
+pub async fn count_for(db: impl PgExecutor<'_>, account: AccountId) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT count(*) FROM pending_questions WHERE user_id = $1")
+        .bind(account.0)
+        .fetch_one(db)
+        .await
+}
+
+pub async fn delete_all(db: impl PgExecutor<'_>, account: AccountId) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM pending_questions WHERE user_id = $1")
+        .bind(account.0)
+        .execute(db)
+        .await?;
+    Ok(())
+}

@@ -88,9 +88,7 @@ pub async fn export(db: &mut PgConnection, account: AccountId) -> anyhow::Result
 /// the same snapshot.
 pub async fn export_snapshot(pool: &sqlx::PgPool, account: AccountId) -> anyhow::Result<Value> {
     let mut tx = pool.begin().await?;
-    sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        .execute(&mut *tx)
-        .await?;
+    db::read_only_snapshot(&mut tx).await?;
     let doc = export(&mut tx, account).await?;
     tx.commit().await?;
     Ok(doc)
@@ -163,10 +161,7 @@ impl AccountData for Identities {
     ) -> anyhow::Result<()> {
         let n = db::accounts::delete_identities(&mut *db, account).await?;
         out.lines.extend(counted("forget-erased-identities", n));
-        sqlx::query("DELETE FROM object_numbers WHERE user_id = $1")
-            .bind(account.0)
-            .execute(&mut *db)
-            .await?;
+        db::numbers::delete_all(&mut *db, account).await?;
         db::accounts::delete(&mut *db, account).await?;
         out.lines.push(msg("forget-erased-account"));
         Ok(())
@@ -195,13 +190,8 @@ impl AccountData for Session {
         "pending"
     }
     async fn export(&self, db: &mut PgConnection, account: AccountId) -> anyhow::Result<Value> {
-        let (actions, questions): (i64, i64) = sqlx::query_as(
-            "SELECT (SELECT count(*) FROM pending_actions WHERE user_id = $1),
-                    (SELECT count(*) FROM pending_questions WHERE user_id = $1)",
-        )
-        .bind(account.0)
-        .fetch_one(db)
-        .await?;
+        let actions = db::actions::count_for(&mut *db, account).await?;
+        let questions = db::questions::count_for(&mut *db, account).await?;
         Ok(json!({ "buttons_waiting": actions, "questions_waiting": questions }))
     }
     async fn erase(
@@ -210,14 +200,8 @@ impl AccountData for Session {
         account: AccountId,
         _out: &mut Erased,
     ) -> anyhow::Result<()> {
-        sqlx::query("DELETE FROM pending_actions WHERE user_id = $1")
-            .bind(account.0)
-            .execute(&mut *db)
-            .await?;
-        sqlx::query("DELETE FROM pending_questions WHERE user_id = $1")
-            .bind(account.0)
-            .execute(&mut *db)
-            .await?;
+        db::actions::delete_all(&mut *db, account).await?;
+        db::questions::delete_all(&mut *db, account).await?;
         Ok(())
     }
     async fn merge(
@@ -275,12 +259,7 @@ impl AccountData for Jobs {
         "scheduled_work"
     }
     async fn export(&self, db: &mut PgConnection, account: AccountId) -> anyhow::Result<Value> {
-        let rows: Vec<(String, String, chrono::DateTime<chrono::Utc>)> = sqlx::query_as(
-            "SELECT kind, status, run_at FROM jobs WHERE user_id = $1 ORDER BY run_at",
-        )
-        .bind(account.0)
-        .fetch_all(db)
-        .await?;
+        let rows = db::jobs::list_for_user(db, account.0).await?;
         Ok(Value::Array(
             rows.into_iter()
                 .map(|(kind, status, run_at)| json!({ "kind": kind, "status": status, "run_at": rfc3339(run_at) }))

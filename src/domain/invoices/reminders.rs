@@ -38,15 +38,7 @@ pub async fn overdue(
     invoice: Uuid,
     locale: Locale,
 ) -> anyhow::Result<Option<Reply>> {
-    let row: Option<(String, String, i64, NaiveDate, serde_json::Value)> = sqlx::query_as(
-        "SELECT number, currency, total_ttc_minor, due_date, snapshot FROM invoices
-         WHERE id = $1 AND user_id = $2 AND kind = 'invoice' AND status <> 'paid'
-           AND NOT EXISTS (SELECT 1 FROM invoices c WHERE c.credited_invoice_id = invoices.id)",
-    )
-    .bind(invoice)
-    .bind(account.0)
-    .fetch_optional(&app.db)
-    .await?;
+    let row = db::invoices::still_due(&app.db, account, invoice).await?;
     let Some((number, currency, total, due, snapshot)) = row else {
         return Ok(None);
     };

@@ -16,19 +16,17 @@ pub mod rest;
 
 use std::sync::Arc;
 
-use serenity::all::ApplicationId;
 use serenity::interactions_endpoint::Verifier;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
 use crate::app::App;
 use crate::bot::Platform;
-use crate::i18n::{I18n, Locale, msg};
+use crate::i18n::I18n;
 use crate::manifest::Manifests;
 use crate::platforms::discord::interaction::HttpInteractions;
 use crate::platforms::discord::notifier::DiscordNotifier;
 use crate::platforms::discord::register::Scope;
-use crate::platforms::discord::responder::{FirstAnswer, InteractionResponder};
 use crate::platforms::discord::rest::Rest;
 use crate::platforms::{Mode, WebhookHandler};
 use crate::settings::Settings;
@@ -37,36 +35,6 @@ use crate::settings::Settings;
 pub struct Discord {
     pub app: Arc<App>,
     pub rest: Arc<Rest>,
-}
-
-impl Discord {
-    async fn responder(
-        &self,
-        user_id: &str,
-        locale: &str,
-        application_id: ApplicationId,
-        token: String,
-        first: FirstAnswer,
-        private: bool,
-    ) -> InteractionResponder {
-        let label = crate::bot::dispatch::render_for(
-            &self.app,
-            Platform::Discord,
-            user_id,
-            None,
-            Locale::from_tag(locale),
-            &msg("discord-answer-button"),
-        )
-        .await;
-        InteractionResponder::new(
-            self.rest.clone(),
-            application_id,
-            token,
-            first,
-            private,
-            label,
-        )
-    }
 }
 
 /// Starts the Discord front end when it is configured; returns its webhook handler, if any.

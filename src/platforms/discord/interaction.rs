@@ -11,8 +11,9 @@ use std::time::Duration;
 use async_trait::async_trait;
 use serde_json::{Value, json};
 use serenity::all::{
-    CommandDataOption, CommandDataOptionValue, CommandInteraction, ComponentInteraction,
-    Interaction, InteractionContext, Member, MessageFlags, ModalInteraction, Permissions, User,
+    ApplicationId, CommandDataOption, CommandDataOptionValue, CommandInteraction,
+    ComponentInteraction, Interaction, InteractionContext, Member, MessageFlags, ModalInteraction,
+    Permissions, User,
 };
 use serenity::interactions_endpoint::Verifier;
 use tokio::sync::oneshot;
@@ -30,6 +31,34 @@ use crate::platforms::{WebhookHandler, WebhookResponse};
 const DEFER_AFTER: Duration = Duration::from_secs(2);
 
 /// Where an interaction came from, in the engine's terms.
+/// A responder for this interaction; its "Answer" button label is in the author's language.
+async fn responder(
+    discord: &Discord,
+    from: &Origin,
+    application_id: ApplicationId,
+    token: String,
+    first: FirstAnswer,
+    private: bool,
+) -> InteractionResponder {
+    let label = crate::bot::dispatch::render_for(
+        &discord.app,
+        Platform::Discord,
+        &from.user.id.get().to_string(),
+        None,
+        Locale::from_tag(&from.locale),
+        &msg("discord-answer-button"),
+    )
+    .await;
+    InteractionResponder::new(
+        discord.rest.clone(),
+        application_id,
+        token,
+        first,
+        private,
+        label,
+    )
+}
+
 struct Origin {
     user: User,
     member_permissions: Option<Permissions>,
@@ -108,16 +137,15 @@ async fn command(discord: &Arc<Discord>, c: CommandInteraction, first: FirstAnsw
     let private = manifest.is_none_or(|m| m.private);
     let slow = manifest.is_some_and(|m| m.slow);
     let raw = raw_command(&c.data.name, &c.data.options);
-    let responder = discord
-        .responder(
-            &from.user.id.get().to_string(),
-            &from.locale,
-            c.application_id,
-            c.token.clone(),
-            first,
-            private,
-        )
-        .await;
+    let responder = responder(
+        discord,
+        &from,
+        c.application_id,
+        c.token.clone(),
+        first,
+        private,
+    )
+    .await;
     if slow && let Err(e) = responder.defer().await {
         tracing::warn!(error = ?e, "could not defer a slow command");
     }
@@ -137,16 +165,15 @@ async fn component(discord: &Arc<Discord>, c: ComponentInteraction, first: First
         .message
         .flags
         .is_some_and(|f| f.contains(MessageFlags::EPHEMERAL));
-    let responder = discord
-        .responder(
-            &from.user.id.get().to_string(),
-            &from.locale,
-            c.application_id,
-            c.token.clone(),
-            first,
-            private,
-        )
-        .await;
+    let responder = responder(
+        discord,
+        &from,
+        c.application_id,
+        c.token.clone(),
+        first,
+        private,
+    )
+    .await;
     if c.data.custom_id == ASK_BUTTON_ID {
         show_pending_question(discord, &from, &responder).await;
         return;
@@ -169,16 +196,15 @@ async fn modal(discord: &Arc<Discord>, m: ModalInteraction, first: FirstAnswer) 
         .as_ref()
         .and_then(|msg| msg.flags)
         .is_some_and(|f| f.contains(MessageFlags::EPHEMERAL));
-    let responder = discord
-        .responder(
-            &from.user.id.get().to_string(),
-            &from.locale,
-            m.application_id,
-            m.token.clone(),
-            first,
-            private,
-        )
-        .await;
+    let responder = responder(
+        discord,
+        &from,
+        m.application_id,
+        m.token.clone(),
+        first,
+        private,
+    )
+    .await;
     if m.data.custom_id != MODAL_ID {
         tracing::debug!(custom_id = %m.data.custom_id, "a modal we did not open");
     }

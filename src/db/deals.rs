@@ -54,27 +54,17 @@ pub async fn insert(
     number: i64,
     d: &NewDeal,
 ) -> sqlx::Result<()> {
-    sqlx::query(
-        "INSERT INTO partnerships (user_id, number, brand, amount_minor, currency, deliverable,
+    bind_deal(
+        sqlx::query(
+            "INSERT INTO partnerships (user_id, number, brand, amount_minor, currency, deliverable,
              delivery_date, notes, buyer_name, buyer_address, buyer_siren, buyer_vat, buyer_email,
              written_contract, disclosure)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+        ),
+        account,
+        number,
+        d,
     )
-    .bind(account.0)
-    .bind(number)
-    .bind(&d.brand)
-    .bind(d.amount_minor)
-    .bind(&d.currency)
-    .bind(&d.deliverable)
-    .bind(d.delivery_date)
-    .bind(&d.notes)
-    .bind(&d.buyer_name)
-    .bind(&d.buyer_address)
-    .bind(&d.buyer_siren)
-    .bind(&d.buyer_vat)
-    .bind(&d.buyer_email)
-    .bind(d.written_contract)
-    .bind(&d.disclosure)
     .execute(db)
     .await?;
     Ok(())
@@ -173,30 +163,40 @@ pub async fn update(
     number: i64,
     d: &NewDeal,
 ) -> sqlx::Result<bool> {
-    Ok(sqlx::query(
+    Ok(bind_deal(sqlx::query(
         "UPDATE partnerships SET brand = $3, amount_minor = $4, currency = $5, deliverable = $6,
              delivery_date = $7, notes = $8, buyer_name = $9, buyer_address = $10,
              buyer_siren = $11, buyer_vat = $12, buyer_email = $13, written_contract = $14,
              disclosure = $15, updated_at = now()
          WHERE user_id = $1 AND number = $2",
-    )
-    .bind(account.0)
-    .bind(number)
-    .bind(&d.brand)
-    .bind(d.amount_minor)
-    .bind(&d.currency)
-    .bind(&d.deliverable)
-    .bind(d.delivery_date)
-    .bind(&d.notes)
-    .bind(&d.buyer_name)
-    .bind(&d.buyer_address)
-    .bind(&d.buyer_siren)
-    .bind(&d.buyer_vat)
-    .bind(&d.buyer_email)
-    .bind(d.written_contract)
-    .bind(&d.disclosure)
+    ), account, number, d)
     .execute(db)
     .await?
     .rows_affected()
         == 1)
+}
+
+/// Binds $1 account, $2 number, then every field of the deal ($3..$15), for insert and update.
+fn bind_deal<'q>(
+    query: sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments>,
+    account: AccountId,
+    number: i64,
+    d: &'q NewDeal,
+) -> sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments> {
+    query
+        .bind(account.0)
+        .bind(number)
+        .bind(&d.brand)
+        .bind(d.amount_minor)
+        .bind(&d.currency)
+        .bind(&d.deliverable)
+        .bind(d.delivery_date)
+        .bind(&d.notes)
+        .bind(&d.buyer_name)
+        .bind(&d.buyer_address)
+        .bind(&d.buyer_siren)
+        .bind(&d.buyer_vat)
+        .bind(&d.buyer_email)
+        .bind(d.written_contract)
+        .bind(&d.disclosure)
 }

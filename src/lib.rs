@@ -13,6 +13,7 @@ pub mod commands;
 pub mod crypto;
 pub mod db;
 pub mod domain;
+pub mod format;
 pub mod i18n;
 pub mod jobs;
 pub mod manifest;

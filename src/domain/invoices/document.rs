@@ -9,7 +9,7 @@
 
 use chrono::NaiveDate;
 
-use super::money::{format_number, format_stored};
+use super::money::format_stored;
 use super::{Kind, Snapshot};
 use crate::i18n::{I18n, Locale, msg};
 use crate::render::invoice_pdf::InvoiceDoc;
@@ -86,7 +86,7 @@ pub fn build(i18n: &I18n, s: &Snapshot) -> InvoiceDoc {
         .map(|(line, net)| {
             [
                 line.description.clone(),
-                format_number(line.quantity_milli, 3, l)
+                crate::format::fixed(line.quantity_milli, 3, l)
                     .trim_end_matches('0')
                     .trim_end_matches([',', '.'])
                     .to_owned(),

@@ -123,7 +123,7 @@ pub fn parse_amount(text: &str, currency: Currency) -> Result<i64, AmountError> 
 
 /// `1 500,00 €` (French, narrow no-break space as thousands separator) or `€1,500.00`.
 pub fn format_amount(minor: i64, currency: Currency, locale: Locale) -> String {
-    let number = format_number(minor, currency.exponent, locale);
+    let number = crate::format::fixed(minor, currency.exponent, locale);
     let symbol = match currency.code() {
         "EUR" => Some("€"),
         "USD" => Some("$"),
@@ -145,38 +145,6 @@ pub fn format_stored(minor: i64, code: &str, locale: Locale) -> String {
         Some(c) => format_amount(minor, c, locale),
         None => format!("{minor} {code}"),
     }
-}
-
-/// A fixed-point number with `exponent` decimals, grouped by thousands for the locale.
-pub fn format_number(value: i64, exponent: u32, locale: Locale) -> String {
-    let (group, decimal) = match locale {
-        Locale::Fr => ('\u{202f}', ','),
-        Locale::En => (',', '.'),
-    };
-    let scale = 10_u64.pow(exponent);
-    let abs = value.unsigned_abs();
-    let int = (abs / scale).to_string();
-    let mut grouped = String::new();
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i).is_multiple_of(3) {
-            grouped.push(group);
-        }
-        grouped.push(c);
-    }
-    let mut out = String::new();
-    if value < 0 {
-        out.push('-');
-    }
-    out.push_str(&grouped);
-    if exponent > 0 {
-        out.push(decimal);
-        out.push_str(&format!(
-            "{:0width$}",
-            abs % scale,
-            width = exponent as usize
-        ));
-    }
-    out
 }
 
 /// Decimal string for exports and XML: `1500.00`.
@@ -261,7 +229,7 @@ mod tests {
     proptest! {
         #[test]
         fn formatting_and_parsing_round_trip(minor in 1_i64..=1_000_000_000) {
-            let text = format_number(minor, 2, Locale::Fr);
+            let text = crate::format::fixed(minor, 2, Locale::Fr);
             prop_assert_eq!(parse_amount(&text, eur()), Ok(minor));
             prop_assert_eq!(parse_amount(&decimal_string(minor, 2), eur()), Ok(minor));
         }

@@ -1,7 +1,9 @@
 //! HTTP clients for the providers (Google OAuth, YouTube Data and Analytics; TikTok and Instagram
-//! follow). Plain data in and out; endpoints come from `Settings`, so tests point them at fakes on
-//! 127.0.0.1. May depend on `settings` only. Tokens are `SecretString`s and never logged.
+//! follow) and the AI provider. Plain data in and out; endpoints come from `Settings`, so tests
+//! point them at fakes on 127.0.0.1. May depend on `settings` only (`ai` also records `metrics`
+//! and takes an `i18n::Locale` for its prompts). Tokens are `SecretString`s and never logged.
 
+pub mod ai;
 pub mod google;
 
 use std::time::Duration;

@@ -1,7 +1,8 @@
 //! Prometheus metrics, served on `METRICS_ADDR` only (never on the public port).
 
 use prometheus::{
-    Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, Opts, Registry, TextEncoder,
+    Encoder, Histogram, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, Opts, Registry,
+    TextEncoder,
 };
 
 pub struct Metrics {
@@ -16,6 +17,26 @@ pub struct Metrics {
     pub queue_depth: IntGauge,
     /// Jobs whose send outcome is unknown (refreshed on scrape).
     pub uncertain_jobs: IntGauge,
+    /// Calls to the AI provider (`clients::ai` records them).
+    pub ai: AiMetrics,
+}
+
+/// The AI provider's counters, cloned into each `AiClient` (prometheus handles are shared).
+#[derive(Clone)]
+pub struct AiMetrics {
+    /// Time of each successful generation, request to last token.
+    pub generation_seconds: Histogram,
+    /// Tokens the provider reported, by kind (prompt, completion).
+    pub tokens: IntCounterVec,
+    /// Calls by outcome (ok, timeout, rate_limited, unavailable, content_filter,
+    /// model_not_found, truncated, other).
+    pub requests: IntCounterVec,
+}
+
+impl std::fmt::Debug for AiMetrics {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AiMetrics")
+    }
 }
 
 impl std::fmt::Debug for Metrics {
@@ -55,6 +76,26 @@ impl Metrics {
         registry.register(Box::new(job_seconds.clone()))?;
         registry.register(Box::new(queue_depth.clone()))?;
         registry.register(Box::new(uncertain_jobs.clone()))?;
+        let ai = AiMetrics {
+            generation_seconds: Histogram::with_opts(
+                HistogramOpts::new(
+                    "ai_generation_seconds",
+                    "Time of a successful AI generation",
+                )
+                .buckets(vec![0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 15.0, 30.0, 60.0, 120.0]),
+            )?,
+            tokens: IntCounterVec::new(
+                Opts::new("ai_tokens_total", "Tokens the AI provider reported"),
+                &["kind"],
+            )?,
+            requests: IntCounterVec::new(
+                Opts::new("ai_requests_total", "Calls to the AI provider"),
+                &["outcome"],
+            )?,
+        };
+        registry.register(Box::new(ai.generation_seconds.clone()))?;
+        registry.register(Box::new(ai.tokens.clone()))?;
+        registry.register(Box::new(ai.requests.clone()))?;
         Ok(Metrics {
             registry,
             commands,
@@ -63,6 +104,7 @@ impl Metrics {
             job_seconds,
             queue_depth,
             uncertain_jobs,
+            ai,
         })
     }
 

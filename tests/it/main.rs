@@ -5,6 +5,7 @@
 
 mod support;
 
+mod ai;
 mod channels;
 mod console;
 mod discord;

@@ -31,6 +31,8 @@ pub struct App {
 impl App {
     pub fn new(settings: Settings, db: PgPool) -> anyhow::Result<Arc<App>> {
         let keyring = Keyring::load(settings.token_encryption_keys.as_ref(), &settings.data_dir)?;
+        let notifiers = Notifiers::default();
+        notifiers.on_unreachable(crate::domain::digests::unreachable_hook());
         Ok(Arc::new(App {
             i18n: I18n::load()?,
             manifests: Manifests::load()?,
@@ -38,7 +40,7 @@ impl App {
             files: FileStore::new(settings.files_dir()),
             keyring,
             metrics: Metrics::new()?,
-            notifiers: Notifiers::default(),
+            notifiers,
             db,
             settings,
         }))

@@ -131,11 +131,31 @@ pub struct Invocation {
     pub input: Input,
 }
 
+/// A Discord destination `user:ID` is that user's DM: the notifier opens the DM channel when
+/// sending (a command run in a server knows the user, not their DM channel).
+pub const DISCORD_DM_PREFIX: &str = "user:";
+
 impl Invocation {
     pub fn destination(&self) -> Destination {
         Destination {
             platform: self.chat.platform,
             chat_id: self.chat.id.clone(),
+        }
+    }
+
+    /// The author's one-to-one conversation with the bot on this platform (a Telegram private
+    /// chat's id is the user's id).
+    pub fn direct_destination(&self) -> Destination {
+        if self.chat.private {
+            return self.destination();
+        }
+        let chat_id = match self.platform {
+            Platform::Discord => format!("{DISCORD_DM_PREFIX}{}", self.user_id),
+            Platform::Telegram | Platform::Console => self.user_id.clone(),
+        };
+        Destination {
+            platform: self.platform,
+            chat_id,
         }
     }
 }

@@ -8,6 +8,7 @@
 pub mod channels;
 pub mod connect;
 pub mod deal;
+pub mod digest;
 pub mod export;
 pub mod forget;
 pub mod help;
@@ -34,6 +35,7 @@ pub enum CommandName {
     Channels,
     Connect,
     Deal,
+    Digest,
     Export,
     Forget,
     Help,
@@ -50,10 +52,11 @@ pub enum CommandName {
 }
 
 impl CommandName {
-    pub const ALL: [CommandName; 16] = [
+    pub const ALL: [CommandName; 17] = [
         CommandName::Channels,
         CommandName::Connect,
         CommandName::Deal,
+        CommandName::Digest,
         CommandName::Export,
         CommandName::Forget,
         CommandName::Help,
@@ -74,6 +77,7 @@ impl CommandName {
             CommandName::Channels => "channels",
             CommandName::Connect => "connect",
             CommandName::Deal => "deal",
+            CommandName::Digest => "digest",
             CommandName::Export => "export",
             CommandName::Forget => "forget",
             CommandName::Help => "help",
@@ -106,6 +110,7 @@ pub async fn run(
         CommandName::Channels => channels::run(app, inv, r).await,
         CommandName::Connect => connect::run(app, inv, args, r).await,
         CommandName::Deal => deal::run(app, inv, args, r).await,
+        CommandName::Digest => digest::run(app, inv, args, r).await,
         CommandName::Export => export::run(app, inv, r).await,
         CommandName::Forget => forget::run(app, inv, r).await,
         CommandName::Help => help::run(app, inv, args, r).await,
@@ -135,6 +140,12 @@ pub enum ButtonAction {
     Reconnect {
         provider: crate::domain::channels::Provider,
     },
+    /// Under a digest: `/stats` for the default period.
+    FullStats,
+    /// Under a digest: pause that subscription.
+    PauseDigest {
+        subscription: uuid::Uuid,
+    },
 }
 
 impl ButtonAction {
@@ -142,7 +153,10 @@ impl ButtonAction {
     pub fn single_use(&self) -> bool {
         match self {
             ButtonAction::ConfirmForget | ButtonAction::CancelForget => true,
-            ButtonAction::SetLanguage { .. } | ButtonAction::Reconnect { .. } => false,
+            ButtonAction::SetLanguage { .. }
+            | ButtonAction::Reconnect { .. }
+            | ButtonAction::FullStats
+            | ButtonAction::PauseDigest { .. } => false,
         }
     }
 }
@@ -158,6 +172,10 @@ pub async fn on_button(
         ButtonAction::CancelForget => forget::cancel(app, inv, r).await,
         ButtonAction::SetLanguage { locale } => language::set(app, inv, locale, r).await,
         ButtonAction::Reconnect { provider } => connect::offer(app, inv, provider, r).await,
+        ButtonAction::FullStats => stats::show(app, inv, None, None, r).await,
+        ButtonAction::PauseDigest { subscription } => {
+            digest::pause_button(app, inv, subscription, r).await
+        }
     }
 }
 
@@ -171,6 +189,8 @@ pub enum QuestionPurpose {
     Profile,
     /// `/deal add` with no fields.
     Deal,
+    /// `/digest on` without a time zone yet: the rest of the request waits for the answer.
+    DigestZone { minutes: Option<u16>, here: bool },
 }
 
 pub async fn on_answers(
@@ -184,6 +204,9 @@ pub async fn on_answers(
         QuestionPurpose::Name => start::save_name(app, inv, answers, r).await,
         QuestionPurpose::Profile => profile::on_form(app, inv, answers, r).await,
         QuestionPurpose::Deal => deal::on_form(app, inv, answers, r).await,
+        QuestionPurpose::DigestZone { minutes, here } => {
+            digest::on_zone(app, inv, minutes, here, answers, r).await
+        }
     }
 }
 

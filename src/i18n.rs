@@ -50,7 +50,7 @@ impl fmt::Display for Locale {
 }
 
 /// An argument of a translated sentence.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum Arg {
     Num(i64),
@@ -84,7 +84,7 @@ impl From<usize> for Arg {
 }
 
 /// A sentence to translate: a Fluent key and its arguments.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Msg {
     pub key: String,
     #[serde(default)]

@@ -48,6 +48,21 @@ pub enum Job {
         destination: Destination,
         locale: crate::i18n::Locale,
     },
+    /// One subscription's digest for one local date (dedupe key: subscription + local date).
+    Digest {
+        account: AccountId,
+        subscription: uuid::Uuid,
+        destination: Destination,
+        locale: crate::i18n::Locale,
+        local_date: chrono::NaiveDate,
+    },
+    /// A one-line message to a creator (e.g. "your digest there is paused").
+    Notice {
+        account: AccountId,
+        destination: Destination,
+        locale: crate::i18n::Locale,
+        message: crate::i18n::Msg,
+    },
 }
 
 impl Job {
@@ -57,6 +72,8 @@ impl Job {
             Job::InvoiceOverdue { .. } => "invoice_overdue",
             Job::DealDelivery { .. } => "deal_delivery",
             Job::SyncChannel { .. } => "sync_channel",
+            Job::Digest { .. } => "digest",
+            Job::Notice { .. } => "notice",
         }
     }
 
@@ -66,7 +83,9 @@ impl Job {
             Job::PurgeExpired => None,
             Job::InvoiceOverdue { account, .. }
             | Job::DealDelivery { account, .. }
-            | Job::SyncChannel { account, .. } => Some(*account),
+            | Job::SyncChannel { account, .. }
+            | Job::Digest { account, .. }
+            | Job::Notice { account, .. } => Some(*account),
         }
     }
 
@@ -76,7 +95,9 @@ impl Job {
             Job::PurgeExpired => None,
             Job::InvoiceOverdue { destination, .. }
             | Job::DealDelivery { destination, .. }
-            | Job::SyncChannel { destination, .. } => Some(destination.platform),
+            | Job::SyncChannel { destination, .. }
+            | Job::Digest { destination, .. }
+            | Job::Notice { destination, .. } => Some(destination.platform),
         }
     }
 }
@@ -309,7 +330,82 @@ async fn execute(job: Job, ctx: &mut JobContext<'_>) -> Result<(), JobError> {
                 Err(SyncError::Other(e)) => Err(JobError::Retry(e)),
             }
         }
+        Job::Digest {
+            account,
+            subscription,
+            destination,
+            locale,
+            local_date,
+        } => {
+            use crate::domain::digests;
+            let app = ctx.app;
+            let now = Utc::now();
+            let Some(sub) = digests::due_subscription(app, subscription, local_date, now).await?
+            else {
+                return Ok(());
+            };
+            let theme = digests::theme_of(Some(&sub));
+            let composed =
+                digests::compose(app, account, locale, theme, digests::zone_of(&sub), now).await?;
+            let reply = crate::commands::digest::reply(
+                app,
+                account,
+                &destination,
+                locale,
+                composed,
+                Some(sub.id),
+                crate::bot::buttons::Lifetime::Proactive,
+            )
+            .await?;
+            if ctx.send(&destination, reply).await? == SendOutcome::Unreachable {
+                tell_digest_paused(app, account, &sub, local_date).await?;
+            }
+            Ok(())
+        }
+        Job::Notice {
+            destination,
+            locale,
+            message,
+            ..
+        } => {
+            let text = ctx.app.i18n.render(locale, &message);
+            ctx.send(&destination, Reply::text(text)).await?;
+            Ok(())
+        }
     }
+}
+
+/// A digest's destination is gone (its subscription is paused by the notifier's hook): tell the
+/// creator once, through another active subscription when there is one.
+async fn tell_digest_paused(
+    app: &App,
+    account: AccountId,
+    paused: &db::digests::Subscription,
+    local_date: chrono::NaiveDate,
+) -> anyhow::Result<()> {
+    let others = db::digests::list(&app.db, account).await?;
+    let Some(other) = others
+        .iter()
+        .find(|s| s.id != paused.id && s.status == "active")
+    else {
+        return Ok(());
+    };
+    let Some(platform) = Platform::parse(&other.platform) else {
+        return Ok(());
+    };
+    let job = Job::Notice {
+        account,
+        destination: Destination {
+            platform,
+            chat_id: other.chat_id.clone(),
+        },
+        locale: crate::i18n::Locale::from_tag(&other.locale).unwrap_or_default(),
+        message: crate::i18n::msg("digest-paused-unreachable")
+            .arg("platform", paused.platform.as_str()),
+    };
+    let key = format!("notice:digest_paused:{}:{local_date}", paused.id);
+    enqueue(&app.db, &job, &key, Utc::now()).await?;
+    Ok(())
 }
 
 /// Exponential backoff with jitter: ~10 s, 20 s, 40 s… capped at one hour.
@@ -447,6 +543,7 @@ pub async fn tick(app: &App) -> anyhow::Result<()> {
     let key = format!("purge_expired:global:{}", now.format("%Y-%m-%dT%H"));
     enqueue(&app.db, &Job::PurgeExpired, &key, now).await?;
     schedule_channel_syncs(app, now).await?;
+    schedule_digests(app, now).await?;
     let (retried, uncertain) = db::jobs::reap_expired(&app.db).await?;
     if retried + uncertain > 0 {
         tracing::warn!(retried, uncertain, "reaped jobs whose worker stopped");
@@ -473,6 +570,40 @@ async fn schedule_channel_syncs(app: &App, now: DateTime<Utc>) -> anyhow::Result
         enqueue(&app.db, &job, &key, now).await?;
     }
     Ok(())
+}
+
+/// Enqueues every digest due now: once per subscription and local date (the dedupe key holds
+/// across instances; `last_local_date` keeps later ticks from trying again).
+pub async fn schedule_digests(app: &App, now: DateTime<Utc>) -> anyhow::Result<usize> {
+    use crate::domain::digests::{self, schedule};
+    let mut enqueued = 0;
+    for sub in db::digests::active(&app.db).await? {
+        let zone = digests::zone_of(&sub);
+        let Some(local_date) = schedule::due(now, zone, sub.send_at, sub.last_local_date) else {
+            continue;
+        };
+        let Some(platform) = Platform::parse(&sub.platform) else {
+            continue;
+        };
+        let job = Job::Digest {
+            account: AccountId(sub.user_id),
+            subscription: sub.id,
+            destination: Destination {
+                platform,
+                chat_id: sub.chat_id.clone(),
+            },
+            locale: crate::i18n::Locale::from_tag(&sub.locale).unwrap_or_default(),
+            local_date,
+        };
+        let key = format!("digest:{}:{local_date}", sub.id);
+        let mut tx = app.db.begin().await?;
+        if enqueue(&mut *tx, &job, &key, now).await?.is_some() {
+            enqueued += 1;
+        }
+        db::digests::mark_enqueued(&mut *tx, sub.id, local_date).await?;
+        tx.commit().await?;
+    }
+    Ok(enqueued)
 }
 
 pub async fn refresh_gauges(app: &App) -> anyhow::Result<()> {

@@ -1,6 +1,9 @@
 ## Channels: connections, manual numbers, CSV import.
 
-cmd-stats = Your numbers: add them by hand
+cmd-stats = Your numbers: totals, changes and a chart, or add them by hand
+cmd-stats-show = Totals and changes over a period, with a chart
+opt-stats-show-period = 7d, 28d, 90d, 365d or a range like 2026-10-01..2026-10-31
+opt-stats-show-platform = all, youtube, tiktok or instagram
 cmd-stats-add = Add one day's numbers by hand (any subset of metrics)
 opt-stats-add-platform = youtube, tiktok or instagram
 opt-stats-add-date = The day: YYYY-MM-DD, today or yesterday

@@ -1,6 +1,9 @@
 ## Chaînes : connexions, chiffres saisis à la main, import CSV.
 
-cmd-stats = Vos chiffres : les ajouter à la main
+cmd-stats = Vos chiffres : totaux, évolutions et graphique, ou saisie à la main
+cmd-stats-show = Totaux et évolutions sur une période, avec un graphique
+opt-stats-show-period = 7d, 28d, 90d, 365d ou une plage comme 2026-10-01..2026-10-31
+opt-stats-show-platform = all, youtube, tiktok ou instagram
 cmd-stats-add = Ajouter les chiffres d'un jour à la main (les métriques de votre choix)
 opt-stats-add-platform = youtube, tiktok ou instagram
 opt-stats-add-date = Le jour : AAAA-MM-JJ, today ou yesterday

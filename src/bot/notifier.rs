@@ -10,7 +10,7 @@ use futures_util::future::BoxFuture;
 
 use crate::bot::{Destination, Notifier, Platform, Reply, SendOutcome};
 
-type UnreachableHook = Arc<
+pub type UnreachableHook = Arc<
     dyn for<'a> Fn(&'a sqlx::PgPool, &'a Destination) -> BoxFuture<'a, anyhow::Result<()>>
         + Send
         + Sync,

@@ -8,6 +8,7 @@ mod support;
 mod ai;
 mod channels;
 mod console;
+mod digests;
 mod discord;
 mod engine;
 mod invoices;

@@ -51,6 +51,7 @@ pub async fn populate(t: &TestApp, account: AccountId) {
     sqlx::query("INSERT INTO usage_tracking (user_id, feature, count, period_start, period_end) VALUES ($1, 'ideas_generated', 4, '2026-11-01', '2026-11-30')").bind(a).execute(pool).await.unwrap();
     sqlx::query("INSERT INTO jobs (kind, dedupe_key, payload, user_id) VALUES ('purge_expired', md5(random()::text), 'null', $1)").bind(a).execute(pool).await.unwrap();
     sqlx::query("INSERT INTO link_codes (code, user_id, platform, expires_at) VALUES (md5(random()::text), $1, 'telegram', now() + interval '10 minutes')").bind(a).execute(pool).await.unwrap();
+    sqlx::query("INSERT INTO digest_subscriptions (user_id, platform, chat_id, shared, locale, time_zone) VALUES ($1, 'telegram', md5(random()::text), false, 'en', 'Europe/Paris')").bind(a).execute(pool).await.unwrap();
     sqlx::query(
         "INSERT INTO platforms (user_id, provider, source) VALUES ($1, 'youtube', 'manual')",
     )

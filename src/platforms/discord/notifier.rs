@@ -5,11 +5,14 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
+use reqwest::Method;
 use serenity::all::ChannelId;
+use serenity::http::Route;
 
+use crate::bot::DISCORD_DM_PREFIX as DM_PREFIX;
 use crate::bot::{Destination, Notifier, Reply, SendOutcome};
 use crate::platforms::discord::responder::ChannelResponder;
-use crate::platforms::discord::rest::{Rest, RestError};
+use crate::platforms::discord::rest::{Body, Rest, RestError};
 
 /// Discord JSON error codes meaning the destination is gone for us.
 const UNREACHABLE_CODES: [i64; 5] = [
@@ -27,8 +30,15 @@ pub struct DiscordNotifier {
 #[async_trait]
 impl Notifier for DiscordNotifier {
     async fn send(&self, destination: &Destination, reply: Reply) -> SendOutcome {
-        let Ok(channel) = destination.chat_id.parse::<u64>() else {
-            return SendOutcome::Unreachable;
+        let channel = match destination.chat_id.strip_prefix(DM_PREFIX) {
+            Some(user) => match self.dm_channel(user).await {
+                Ok(channel) => channel,
+                Err(outcome) => return outcome,
+            },
+            None => match destination.chat_id.parse::<u64>() {
+                Ok(channel) => channel,
+                Err(_) => return SendOutcome::Unreachable,
+            },
         };
         let responder = ChannelResponder {
             rest: self.rest.clone(),
@@ -38,6 +48,26 @@ impl Notifier for DiscordNotifier {
             Ok(_) => SendOutcome::Delivered,
             Err(e) => outcome(&e),
         }
+    }
+}
+
+impl DiscordNotifier {
+    /// Opens (or finds) the DM channel with a user.
+    async fn dm_channel(&self, user: &str) -> Result<u64, SendOutcome> {
+        let body = serde_json::json!({ "recipient_id": user });
+        let answer = self
+            .rest
+            .call(Method::POST, Route::UserMeDmChannels, &[], Body::Json(body))
+            .await
+            .map_err(|e| match outcome(&e) {
+                // Nothing was posted yet: a lost answer here is safe to retry.
+                SendOutcome::Unknown => SendOutcome::Refused { retry_after: None },
+                other => other,
+            })?;
+        answer["id"]
+            .as_str()
+            .and_then(|id| id.parse().ok())
+            .ok_or(SendOutcome::Refused { retry_after: None })
     }
 }
 

@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod actions;
 pub mod channels;
 pub mod deals;
+pub mod digests;
 pub mod discord_registrations;
 pub mod embedded;
 pub mod files;
@@ -16,6 +17,7 @@ pub mod link_codes;
 pub mod numbers;
 pub mod profiles;
 pub mod questions;
+pub mod stats;
 pub mod usage;
 
 use std::str::FromStr;

@@ -4,7 +4,9 @@
 pub mod accounts;
 pub mod channels;
 pub mod deals;
+pub mod digests;
 pub mod files;
 pub mod invoices;
 pub mod plans;
 pub mod privacy;
+pub mod stats;

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use sqlx::PgPool;
 
 use crate::bot::notifier::Notifiers;
+use crate::clients::ai::AiClient;
 use crate::crypto::Keyring;
 use crate::domain::files::FileStore;
 use crate::domain::plans::Plans;
@@ -26,11 +27,15 @@ pub struct App {
     pub keyring: Keyring,
     pub metrics: Metrics,
     pub notifiers: Notifiers,
+    /// The OpenAI-compatible model, when `OPENAI_API_KEY` is set.
+    pub ai: Option<AiClient>,
 }
 
 impl App {
     pub fn new(settings: Settings, db: PgPool) -> anyhow::Result<Arc<App>> {
         let keyring = Keyring::load(settings.token_encryption_keys.as_ref(), &settings.data_dir)?;
+        let metrics = Metrics::new()?;
+        let ai = AiClient::from_settings(&settings.openai, &metrics);
         let notifiers = Notifiers::default();
         notifiers.on_unreachable(crate::domain::digests::unreachable_hook());
         Ok(Arc::new(App {
@@ -39,8 +44,9 @@ impl App {
             plans: Plans::load(settings.plans_file.as_deref())?,
             files: FileStore::new(settings.files_dir()),
             keyring,
-            metrics: Metrics::new()?,
+            metrics,
             notifiers,
+            ai,
             db,
             settings,
         }))

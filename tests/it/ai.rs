@@ -2,7 +2,7 @@
 //! (`ai/fake.rs`): answers, streams, every failure class, what the request carries, metrics.
 //! No database.
 
-mod fake;
+pub mod fake;
 
 use std::time::{Duration, Instant};
 

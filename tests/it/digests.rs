@@ -484,3 +484,49 @@ async fn an_unreachable_destination_pauses_its_digest_and_the_creator_hears_else
         2
     );
 }
+
+mod summary {
+    use super::*;
+    use crate::ai::fake::{Answer, FakeAi};
+
+    async fn digest_with_model(answer: Answer) -> (String, FakeAi) {
+        let fake = FakeAi::start(vec![answer]).await;
+        let t = app_with(&[
+            ("OPENAI_BASE_URL", fake.base_url.as_str()),
+            ("OPENAI_API_KEY", "sk-test"),
+        ])
+        .await;
+        let account = account(&t, "1").await;
+        seed(&t, account).await;
+        let r = say(&t, "1", "/digest now").await;
+        let blocks = first_reply(&r).blocks;
+        (blocks[1].clone(), fake)
+    }
+
+    #[tokio::test]
+    async fn the_model_summarises_the_facts_it_was_given() {
+        let written = "A steady day at 1,590 views, and «Crêpes «maison» à 2 €» keeps running at 5.0× your usual.";
+        let (summary, fake) = digest_with_model(Answer::Json(written.into())).await;
+        assert_eq!(summary, written);
+        let request = &fake.requests()[0].body;
+        let facts = request["messages"][1]["content"].as_str().unwrap();
+        assert!(
+            facts.contains("1,590 views") && facts.contains("5.0×"),
+            "{facts}"
+        );
+        assert!(request["max_tokens"].as_u64().unwrap() <= 200);
+    }
+
+    #[tokio::test]
+    async fn an_invented_number_or_a_dead_model_gives_the_summary_from_the_numbers() {
+        let (summary, _) = digest_with_model(Answer::Json("You had 2,400 views!".into())).await;
+        assert!(
+            summary.starts_with("On ") && summary.contains("1,590 views"),
+            "{summary}"
+        );
+        let (summary, _) = digest_with_model(Answer::Status(500)).await;
+        assert!(summary.contains("1,590 views"), "{summary}");
+        let (summary, _) = digest_with_model(Answer::Hang).await;
+        assert!(summary.contains("1,590 views"), "{summary}");
+    }
+}

@@ -1,7 +1,12 @@
+//! Benchmarks run by `creatorpilot bench …` (release builds): `digest` (in `digest`) and
+//! `invoice`.
+//!
 //! `creatorpilot bench invoice --count N`: renders N invoices (the printed model built from a
 //! snapshot, the PDF, and the Factur-X XML) on one thread and reports the rate and the average
 //! sizes. No database: it measures the rendering a creator waits for. The XML is not embedded
 //! into the PDF yet (PDF/A-3), so that step is not measured.
+
+pub mod digest;
 
 use std::time::Instant;
 

@@ -61,6 +61,15 @@ enum BenchTarget {
         #[arg(long, default_value_t = 1000)]
         count: u32,
     },
+    /// Seed N creators into a fresh bench database, then compose every digest (queries,
+    /// summary, chart PNG; no sending): prints the rate, peak RSS and the chart's SSIM.
+    Digest {
+        #[arg(long, default_value_t = 1000)]
+        creators: usize,
+        /// Digests composed at once.
+        #[arg(long, default_value_t = 8)]
+        concurrency: usize,
+    },
 }
 
 fn parse_locale(text: &str) -> Result<Locale, String> {
@@ -132,6 +141,30 @@ fn main() -> ExitCode {
 
 async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
     match command {
+        Command::Bench {
+            target:
+                BenchTarget::Digest {
+                    creators,
+                    concurrency,
+                },
+        } => {
+            let report = creatorpilot::bench::digest::run(settings, creators, concurrency).await?;
+            println!(
+                "{:.0} digests/s ({} creators in {:.2} s; seeding {:.1} s, not timed), \
+                 average chart PNG {:.1} KB, peak RSS {}, chart SSIM vs 2× supersampled {:.3}",
+                report.rate(),
+                report.creators,
+                report.seconds,
+                report.seed_seconds,
+                report.average_png_bytes as f64 / 1024.0,
+                report.peak_rss_kb.map_or_else(
+                    || "unknown".to_owned(),
+                    |kb| format!("{:.0} MB", kb as f64 / 1024.0)
+                ),
+                report.ssim
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         // Handled in `main` before settings are read: it needs no configuration.
         Command::Bench { .. } => Ok(ExitCode::SUCCESS),
         Command::Migrate => {

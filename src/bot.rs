@@ -176,6 +176,9 @@ pub struct Reply {
     pub buttons: Vec<Button>,
     pub attachments: Vec<Attachment>,
     pub visibility: Visibility,
+    /// Structured content (a digest, a stats report): the first block is its title, the others
+    /// its body, a single image illustrates it. Discord shows an embed; text front ends ignore it.
+    pub card: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -226,6 +229,11 @@ impl Reply {
 
     pub fn attachment(mut self, attachment: Attachment) -> Reply {
         self.attachments.push(attachment);
+        self
+    }
+
+    pub fn card(mut self) -> Reply {
+        self.card = true;
         self
     }
 

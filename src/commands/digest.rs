@@ -307,6 +307,7 @@ pub async fn reply(
 ) -> anyhow::Result<Reply> {
     let mut reply = Reply {
         blocks: composed.blocks,
+        card: !composed.empty,
         ..Reply::default()
     };
     if let Some(png) = composed.png {

@@ -61,6 +61,7 @@ pub async fn show(
         blocks: report.text(&app.i18n, inv.locale),
         ..Reply::default()
     }
+    .card()
     .private();
     if !chart.series.is_empty() {
         let png = tokio::task::spawn_blocking(move || render::chart::render_png(&chart))

@@ -30,10 +30,40 @@ pub struct Message {
     pub files: Vec<Attachment>,
 }
 
-/// The messages a reply becomes: text split into ≤ 2,000-character parts; buttons and files on
-/// the last part.
+/// Embed limits: title and description.
+const MAX_EMBED_TITLE: usize = 256;
+const MAX_EMBED_DESCRIPTION: usize = 4096;
+/// The embed's accent colour (the chart's YouTube-neutral blue).
+const EMBED_COLOR: u32 = 0x3B82F6;
+
+/// A card reply as one embed (title, body, its image shown inside), when it fits one.
+fn embed(reply: &Reply) -> Option<Value> {
+    let (title, body) = reply.blocks.split_first()?;
+    let description = body.join("\n\n");
+    if !reply.card
+        || title.chars().count() > MAX_EMBED_TITLE
+        || description.chars().count() > MAX_EMBED_DESCRIPTION
+    {
+        return None;
+    }
+    let mut embed = json!({ "title": title, "description": description, "color": EMBED_COLOR });
+    if let [image] = reply.attachments.as_slice()
+        && image.mime_type.starts_with("image/")
+    {
+        embed["image"] = json!({ "url": format!("attachment://{}", image.file_name) });
+    }
+    Some(embed)
+}
+
+/// The messages a reply becomes: a card as one embed; otherwise text split into ≤ 2,000-character
+/// parts. Buttons and files go on the last part.
 pub fn messages(reply: &Reply) -> Vec<Message> {
-    let text = reply.blocks.join("\n\n");
+    let embed = embed(reply);
+    let text = if embed.is_some() {
+        String::new()
+    } else {
+        reply.blocks.join("\n\n")
+    };
     let mut parts = split(&text, MAX_CONTENT);
     if parts.is_empty() {
         parts.push(String::new());
@@ -44,6 +74,9 @@ pub fn messages(reply: &Reply) -> Vec<Message> {
         .enumerate()
         .map(|(n, content)| {
             let mut json = json!({ "content": content, "allowed_mentions": { "parse": [] } });
+            if let Some(embed) = &embed {
+                json["embeds"] = json!([embed]);
+            }
             if reply.visibility == Visibility::Private {
                 json["flags"] = json!(EPHEMERAL);
             }
@@ -72,12 +105,14 @@ pub fn messages(reply: &Reply) -> Vec<Message> {
 
 /// An edit keeps one message: text past the limit is cut with an ellipsis.
 pub fn edit(reply: &Reply) -> Message {
-    let mut text = reply.blocks.join("\n\n");
-    if text.chars().count() > MAX_CONTENT {
-        text = text.chars().take(MAX_CONTENT - 1).collect::<String>() + "…";
-    }
     let mut single = reply.clone();
-    single.blocks = vec![text];
+    if embed(reply).is_none() {
+        let mut text = reply.blocks.join("\n\n");
+        if text.chars().count() > MAX_CONTENT {
+            text = text.chars().take(MAX_CONTENT - 1).collect::<String>() + "…";
+        }
+        single.blocks = vec![text];
+    }
     let mut message = messages(&single).remove(0);
     if message.json.get("components").is_none() {
         // An edit without buttons removes the old ones.
@@ -189,6 +224,33 @@ pub fn split(text: &str, max: usize) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_card_is_one_embed_showing_its_image() {
+        let reply = Reply::text("☀️ Your digest for Nov 24")
+            .block("On Nov 24 you had 1,590 views.")
+            .block("YouTube: 1,590 views")
+            .attachment(Attachment {
+                file_name: "digest.png".into(),
+                mime_type: "image/png".into(),
+                bytes: vec![1, 2, 3],
+            })
+            .card();
+        let [message] = messages(&reply).try_into().unwrap();
+        assert_eq!(message.json["content"], "");
+        let embed = &message.json["embeds"][0];
+        assert_eq!(embed["title"], "☀️ Your digest for Nov 24");
+        assert_eq!(
+            embed["description"],
+            "On Nov 24 you had 1,590 views.\n\nYouTube: 1,590 views"
+        );
+        assert_eq!(embed["image"]["url"], "attachment://digest.png");
+        assert_eq!(message.files.len(), 1);
+        // Too long for an embed: plain text, split as usual.
+        let long = Reply::text("title").block("x".repeat(5000)).card();
+        let parts = messages(&long);
+        assert!(parts.len() > 1 && parts[0].json.get("embeds").is_none());
+    }
 
     #[test]
     fn long_text_splits_on_paragraphs_then_lines_then_words() {

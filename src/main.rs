@@ -227,15 +227,7 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
                 files_dir: files,
             };
             if demo {
-                let notice = creatorpilot::bot::dispatch::render_for(
-                    &rt.app,
-                    creatorpilot::bot::Platform::Console,
-                    &options.user,
-                    lang,
-                    None,
-                    &msg("console-demo-unavailable"),
-                )
-                .await;
+                let notice = load_demo(&rt.app, &options.user, lang).await?;
                 eprintln!("{notice}");
             }
             let result = console::run(
@@ -250,6 +242,39 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// `chat --demo`: the demo channels on the console user's account, once; returns the notice.
+async fn load_demo(
+    app: &creatorpilot::app::App,
+    user: &str,
+    lang: Option<Locale>,
+) -> anyhow::Result<String> {
+    use creatorpilot::bot::Platform;
+    let account =
+        creatorpilot::domain::accounts::resolve(&app.db, Platform::Console, user, Some(user))
+            .await?;
+    let yesterday = chrono::Utc::now().date_naive() - chrono::Duration::days(1);
+    let mut rng = rand::rng();
+    let loaded =
+        creatorpilot::domain::channels::demo::load(&app.db, &mut rng, account.id, yesterday)
+            .await?;
+    let key = if loaded {
+        "console-demo-loaded"
+    } else {
+        "console-demo-already"
+    };
+    Ok(
+        creatorpilot::bot::dispatch::render_for(
+            app,
+            Platform::Console,
+            user,
+            lang,
+            None,
+            &msg(key),
+        )
+        .await,
+    )
 }
 
 async fn wait_for_stop_signal() -> anyhow::Result<()> {

@@ -12,6 +12,7 @@ stats-label-shares = Shares
 stats-followers = Followers: { $gained } gained, { $lost } lost (net { $net })
 stats-engagement = Engagement rate: { $value }
 stats-engagement-was = Engagement rate: { $value } (was { $previous })
+stats-provider-views = { $platform }: { $views } views ({ $change })
 stats-best = Best: «{ $title }» on { $platform }, { $views } views
 stats-worst = Weakest: «{ $title }» on { $platform }, { $views } views
 stats-chart-title = Views and followers · { $from } – { $to }

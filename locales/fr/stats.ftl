@@ -12,6 +12,7 @@ stats-label-shares = Partages
 stats-followers = Abonnés : { $gained } gagnés, { $lost } perdus (solde { $net })
 stats-engagement = Taux d'engagement : { $value }
 stats-engagement-was = Taux d'engagement : { $value } (contre { $previous })
+stats-provider-views = { $platform } : { $views } vues ({ $change })
 stats-best = Meilleur contenu : « { $title } » sur { $platform }, { $views } vues
 stats-worst = Le plus faible : « { $title } » sur { $platform }, { $views } vues
 stats-chart-title = Vues et abonnés · { $from } – { $to }

@@ -1,6 +1,6 @@
 //! `creatorpilot bench digest --creators N`: seeds N creators into one fresh bench database
-//! (2 providers each, 90 days of daily numbers, 10 videos per provider with 14 days of
-//! per-video snapshots; COPY, not timed), then composes every creator's digest — the queries,
+//! (the demo creator's shape, `domain::channels::demo`: 2 providers each, 90 days of daily
+//! numbers, 10 videos per provider with 14 days of per-video snapshots; COPY, not timed), then composes every creator's digest — the queries,
 //! the deterministic summary and the chart PNG, no sending, no AI — and reports the rate, the
 //! process's peak RSS and the SSIM of one chart against its 2× supersampled render.
 //!
@@ -14,22 +14,20 @@ use std::time::Instant;
 use anyhow::Context;
 use chrono::{Duration, NaiveDate, Utc};
 use futures_util::{StreamExt, stream};
+use rand::SeedableRng;
 use rand::rngs::StdRng;
-use rand::{Rng, SeedableRng};
 use sqlx::{Connection, PgConnection, PgPool};
 use uuid::Uuid;
 
 use crate::app::App;
 use crate::bot::AccountId;
+use crate::domain::channels::demo;
 use crate::domain::digests::{self, compose};
 use crate::i18n::Locale;
 use crate::render::chart::{self, Theme};
 use crate::settings::Settings;
 
 const BENCH_DB: &str = "creatorpilot_bench";
-const DAYS: i64 = 90;
-const VIDEOS_PER_PROVIDER: i64 = 10;
-const SNAPSHOT_DAYS: i64 = 14;
 /// Creators seeded per COPY batch (keeps the seeding buffers small).
 const BATCH: usize = 500;
 
@@ -178,7 +176,8 @@ async fn quality(app: &App, account: Option<AccountId>, until: NaiveDate) -> any
     Ok(chart::ssim(&fast, &reference))
 }
 
-/// Seeds one batch of creators with COPY; returns their accounts.
+/// Seeds one batch of creators (the demo generator's channels) with COPY; returns their
+/// accounts.
 async fn seed(
     pool: &PgPool,
     rng: &mut StdRng,
@@ -193,45 +192,49 @@ async fn seed(
         String::new(),
     );
     let mut accounts = Vec::new();
+    let num = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_default();
     for n in creators {
         let user = Uuid::new_v4();
         accounts.push(AccountId(user));
         writeln!(users, "{user},Creator {n},Europe/Paris")?;
-        for provider in ["youtube", "tiktok"] {
+        let name = format!("creator {n}");
+        for channel in demo::generate(rng, yesterday, Some(&name)) {
             let platform = Uuid::new_v4();
-            writeln!(platforms, "{platform},{user},{provider},demo")?;
-            let base: i64 = rng.random_range(200..20_000);
-            let mut followers: i64 = rng.random_range(500..200_000);
-            for back in (0..DAYS).rev() {
-                let day = yesterday - Duration::days(back);
-                let views = base + rng.random_range(0..=base / 2);
-                let gained = rng.random_range(0..=views / 50 + 1);
-                let lost = rng.random_range(0..=gained / 3 + 1);
-                followers += gained - lost;
+            writeln!(
+                platforms,
+                "{platform},{user},{},demo",
+                channel.provider.as_str()
+            )?;
+            for (day, m) in &channel.days {
                 writeln!(
                     analytics,
-                    "{platform},{day},{views},{},{},{},{},{gained},{lost},{followers},demo",
-                    views / 3,
-                    views / 20,
-                    views / 200,
-                    views / 500
+                    "{platform},{day},{},{},{},{},{},{},{},{},demo",
+                    num(m.views),
+                    num(m.watch_minutes),
+                    num(m.likes),
+                    num(m.comments),
+                    num(m.shares),
+                    num(m.subscribers_gained),
+                    num(m.subscribers_lost),
+                    num(m.followers)
                 )?;
             }
-            for v in 0..VIDEOS_PER_PROVIDER {
-                let age = 3 + v * 5 + rng.random_range(0..3);
-                let published = yesterday - Duration::days(age);
-                let per_day: i64 =
-                    rng.random_range(50..(base / 2).max(60)) * if v == 1 { 4 } else { 1 };
-                let id = format!("v{v}");
+            for video in &channel.videos {
                 writeln!(
                     content,
-                    "{platform},{id},Video {v} of creator {n},{published} 12:00:00+00,{}",
-                    per_day * (age + 1)
+                    "{platform},{},{},{} 12:00:00+00,{}",
+                    video.id,
+                    video.title,
+                    video.published,
+                    video.views_on(yesterday)
                 )?;
-                for back in 0..SNAPSHOT_DAYS.min(age + 1) {
-                    let day = yesterday - Duration::days(back);
-                    let views = per_day * ((day - published).num_days() + 1);
-                    writeln!(snapshots, "{platform},{id},{day},{views}")?;
+                for day in video.snapshot_days(yesterday) {
+                    writeln!(
+                        snapshots,
+                        "{platform},{},{day},{}",
+                        video.id,
+                        video.views_on(day)
+                    )?;
                 }
             }
         }

@@ -122,6 +122,18 @@ pub async fn ensure(
     .await
 }
 
+/// Names a demo connection as sample data wherever connections are listed.
+pub async fn label_demo(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE platforms SET display_name = 'Demo · sample data', last_sync_at = now()
+         WHERE id = $1",
+    )
+    .bind(id)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
 /// Sealed tokens of a completed OAuth connection.
 pub struct NewConnection<'a> {
     pub external_id: &'a str,

@@ -6,6 +6,7 @@
 //! ciphertext copied onto another row does not open; only this module seals and opens them.
 
 pub mod csv_import;
+pub mod demo;
 pub mod manual;
 pub mod oauth;
 pub mod privacy;

@@ -151,10 +151,15 @@ impl Report {
                         Totals::of(rows.iter().filter(|r| r.provider == provider.as_str())).views
                     };
                     let (now, before) = (of(&self.rows), of(&self.before));
-                    let label = provider.label();
-                    match now {
-                        Some(v) => metric(label.to_owned(), Some(v), before, num(v)),
-                        None => tr(&msg("stats-metric").arg("label", label).arg("value", "—")),
+                    let m = msg("stats-provider-views")
+                        .arg("platform", provider.label())
+                        .arg("views", now.map_or_else(|| "—".to_owned(), num));
+                    match now
+                        .zip(before)
+                        .and_then(|(n, b)| format::change(n, b, locale))
+                    {
+                        Some(change) => tr(&m.arg("change", change)),
+                        None => tr(&m.arg("change", "—")),
                     }
                 })
                 .collect();

@@ -1,0 +1,193 @@
+//! The demo creator (`creatorpilot chat --demo`) and the digest benchmark's creators: two
+//! platforms with 90 days of plausible numbers and ten videos each, one of them far ahead of
+//! the others at the same age. Connections are labelled `source = demo` and named as samples,
+//! so `/channels` and every reply show they are not real.
+
+use chrono::{Datelike, Duration, NaiveDate};
+use rand::Rng;
+
+use crate::bot::AccountId;
+use crate::db;
+use crate::db::channels::{ContentRow, DayMetrics};
+
+use super::Provider;
+
+pub const DAYS: i64 = 90;
+pub const VIDEOS_PER_PROVIDER: i64 = 10;
+/// Days of per-video snapshots kept for each video (enough to compare videos at equal age).
+pub const SNAPSHOT_DAYS: i64 = 14;
+
+const TITLES: [&str; 10] = [
+    "Pâtes à l'ail en 10 minutes",
+    "Mes couteaux préférés (et pourquoi)",
+    "Crêpes «maison» pour moins de 2 €",
+    "Le riz parfait, sans cuiseur",
+    "Une semaine de soupes d'hiver",
+    "Pain du dimanche : la méthode lente",
+    "Tarte aux pommes de ma grand-mère",
+    "Batch cooking : 5 repas en 1 heure",
+    "J'ai testé 3 poêles à moins de 30 €",
+    "Le meilleur gratin dauphinois ?",
+];
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DemoVideo {
+    pub id: String,
+    pub title: String,
+    pub published: NaiveDate,
+    /// Views gained each day since publication.
+    pub per_day: i64,
+}
+
+impl DemoVideo {
+    /// Lifetime views at the end of `day`.
+    pub fn views_on(&self, day: NaiveDate) -> i64 {
+        self.per_day * ((day - self.published).num_days() + 1).max(0)
+    }
+
+    /// The days with a snapshot, ending `last`.
+    pub fn snapshot_days(&self, last: NaiveDate) -> impl Iterator<Item = NaiveDate> + '_ {
+        let age = (last - self.published).num_days();
+        (0..SNAPSHOT_DAYS.min(age + 1)).map(move |back| last - Duration::days(back))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DemoChannel {
+    pub provider: Provider,
+    pub days: Vec<(NaiveDate, DayMetrics)>,
+    pub videos: Vec<DemoVideo>,
+}
+
+/// Two channels (YouTube and TikTok) ending `last`. `name` labels the videos (`None`: the demo
+/// creator's cooking titles).
+pub fn generate(rng: &mut impl Rng, last: NaiveDate, name: Option<&str>) -> Vec<DemoChannel> {
+    [Provider::YouTube, Provider::TikTok]
+        .into_iter()
+        .map(|provider| {
+            let base: i64 = rng.random_range(800..20_000);
+            let mut followers: i64 = rng.random_range(5_000..200_000);
+            let days = (0..DAYS)
+                .rev()
+                .map(|back| {
+                    let day = last - Duration::days(back);
+                    // A slow upward trend with weekend peaks and noise.
+                    let trend = base + base * (DAYS - back) / (DAYS * 3);
+                    let weekend = if day.weekday().number_from_monday() >= 6 {
+                        trend / 5
+                    } else {
+                        0
+                    };
+                    let views = trend + weekend + rng.random_range(0..=trend / 4);
+                    let gained = rng.random_range(views / 120..=views / 60 + 1);
+                    let lost = rng.random_range(0..=gained / 4 + 1);
+                    followers += gained - lost;
+                    let metrics = DayMetrics {
+                        views: Some(views),
+                        watch_minutes: Some(views * 2 / 5),
+                        likes: Some(views / 18),
+                        comments: Some(views / 220),
+                        shares: Some(views / 480),
+                        subscribers_gained: Some(gained),
+                        subscribers_lost: Some(lost),
+                        followers: Some(followers),
+                        ..DayMetrics::default()
+                    };
+                    (day, metrics)
+                })
+                .collect();
+            let videos = (0..VIDEOS_PER_PROVIDER)
+                .map(|v| {
+                    // Three days apart, so each video has peers seen at its age.
+                    let age = 2 + v * 3 + rng.random_range(0..2);
+                    let usual = rng.random_range(base / 20..=base / 8).max(10);
+                    DemoVideo {
+                        id: format!("demo-{}-{v}", provider.as_str()),
+                        title: match name {
+                            Some(name) => format!("Video {v} of {name}"),
+                            None => TITLES[usize::try_from(v).unwrap_or(0) % TITLES.len()].into(),
+                        },
+                        published: last - Duration::days(age),
+                        // The second newest video is the outperformer: ≥ 3× any other.
+                        per_day: if v == 1 {
+                            (base / 8).max(10) * 3
+                        } else {
+                            usual
+                        },
+                    }
+                })
+                .collect();
+            DemoChannel {
+                provider,
+                days,
+                videos,
+            }
+        })
+        .collect()
+}
+
+/// Attaches the demo channels to an account, once: false when it already has them.
+pub async fn load(
+    pool: &sqlx::PgPool,
+    rng: &mut impl Rng,
+    account: AccountId,
+    last: NaiveDate,
+) -> anyhow::Result<bool> {
+    let existing = db::channels::list(pool, account).await?;
+    if existing.iter().any(|p| p.source == "demo") {
+        return Ok(false);
+    }
+    let channels = generate(rng, last, None);
+    let mut tx = pool.begin().await?;
+    for channel in &channels {
+        let platform =
+            db::channels::ensure(&mut *tx, account, channel.provider.as_str(), "demo").await?;
+        db::channels::label_demo(&mut *tx, platform).await?;
+        for (day, metrics) in &channel.days {
+            db::channels::upsert_day(&mut *tx, platform, *day, metrics, "demo").await?;
+        }
+        for video in &channel.videos {
+            let mut days: Vec<NaiveDate> = video.snapshot_days(last).collect();
+            days.sort();
+            for day in days {
+                let row = ContentRow {
+                    external_id: video.id.clone(),
+                    title: Some(video.title.clone()),
+                    published_at: video.published.and_hms_opt(12, 0, 0).map(|t| t.and_utc()),
+                    views: Some(video.views_on(day)),
+                    ..ContentRow::default()
+                };
+                db::channels::upsert_content(&mut tx, platform, &row, day).await?;
+            }
+        }
+    }
+    tx.commit().await?;
+    Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+
+    #[test]
+    fn two_channels_of_ninety_days_with_one_outperforming_video() {
+        let last = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+        let mut rng = rand::rngs::StdRng::seed_from_u64(7);
+        let channels = generate(&mut rng, last, None);
+        assert_eq!(channels.len(), 2);
+        for c in &channels {
+            assert_eq!(c.days.len(), 90);
+            assert_eq!(c.days.last().unwrap().0, last);
+            assert_eq!(c.videos.len(), 10);
+            assert!(c.days.iter().all(|(_, m)| m.views.unwrap() > 0));
+            let hit = &c.videos[1];
+            assert_eq!(hit.views_on(hit.published), hit.per_day);
+            assert_eq!(
+                hit.views_on(hit.published + Duration::days(2)),
+                3 * hit.per_day
+            );
+            assert!(hit.snapshot_days(last).count() >= 3);
+        }
+    }
+}

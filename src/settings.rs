@@ -84,6 +84,9 @@ pub struct OpenAi {
     pub base_url: Url,
     pub api_key: Option<SecretString>,
     pub model: String,
+    /// `AI_DAILY_TOKEN_BUDGET`: tokens every account together may spend per UTC day (`None`:
+    /// no cap). Past it, `/ideas` says "back tomorrow" and gives data-driven ideas.
+    pub daily_token_budget: Option<u64>,
 }
 
 #[derive(Debug, Clone)]
@@ -187,6 +190,7 @@ impl Settings {
             model: r
                 .text("OPENAI_MODEL")
                 .unwrap_or_else(|| "gpt-4o-mini".to_owned()),
+            daily_token_budget: r.count("AI_DAILY_TOKEN_BUDGET"),
         };
         let stripe = Stripe {
             api_url: r.url("STRIPE_API_URL", "https://api.stripe.com"),
@@ -415,6 +419,20 @@ impl Reader<'_> {
                     "{name} is \"{value}\": write a full http(s) URL such as {default}."
                 ));
                 Url::parse(default).unwrap_or_else(|_| unreachable_url())
+            }
+        }
+    }
+
+    /// A whole number ≥ 1, or unset.
+    fn count(&mut self, name: &str) -> Option<u64> {
+        let value = self.text(name)?;
+        match value.replace('_', "").parse::<u64>() {
+            Ok(n) if n > 0 => Some(n),
+            _ => {
+                self.problem(format!(
+                    "{name} is \"{value}\": write a whole number above 0, such as 2000000."
+                ));
+                None
             }
         }
     }

@@ -561,6 +561,7 @@ mod tests {
             base_url: url::Url::parse("http://127.0.0.1:9/v1").unwrap(),
             api_key: None,
             model: "m".into(),
+            daily_token_budget: None,
         };
         assert!(AiClient::from_settings(&openai, &metrics).is_none());
         openai.api_key = Some("  ".to_owned().into());
@@ -577,6 +578,7 @@ mod tests {
             base_url: url::Url::parse("http://127.0.0.1:9/v1").unwrap(),
             api_key: Some("k".to_owned().into()),
             model: "m".into(),
+            daily_token_budget: None,
         };
         let client = AiClient::from_settings(&openai, &metrics).unwrap();
         let mut req = ChatRequest::new("sys", "now");

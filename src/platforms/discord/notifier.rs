@@ -1,6 +1,7 @@
 //! Proactive Discord sends (digests, reminders) to a saved channel: a DM channel or a server
 //! channel. Missing access, a deleted channel or a creator who closed their DMs make the
-//! destination unreachable; a 429 or 5xx is a refusal to retry; a lost answer is unknown.
+//! destination unreachable; a 429 or 5xx is a refusal to retry, unless part of the reply already
+//! arrived; a lost answer, or a refusal after a first part, is unknown.
 
 use std::sync::Arc;
 
@@ -46,7 +47,12 @@ impl Notifier for DiscordNotifier {
         };
         match responder.post(&reply).await {
             Ok(_) => SendOutcome::Delivered,
-            Err(e) => outcome(&e),
+            Err(e) => match outcome(&e.error) {
+                // Part of it arrived: sending again would repeat that part, so the outcome is
+                // left for an operator (`uncertain`) rather than retried.
+                SendOutcome::Refused { .. } if e.delivered > 0 => SendOutcome::Unknown,
+                outcome => outcome,
+            },
         }
     }
 }

@@ -17,7 +17,7 @@ use tokio::sync::{Mutex, oneshot};
 
 use crate::bot::{MessageId, QuestionView, Reply, Responder};
 use crate::platforms::discord::render::{self, Message};
-use crate::platforms::discord::rest::{Body, Rest};
+use crate::platforms::discord::rest::{Body, Rest, RestError};
 
 /// Interaction callback types (Discord's `InteractionCallbackType`).
 const CHANNEL_MESSAGE: u8 = 4;
@@ -232,13 +232,19 @@ pub struct ChannelResponder {
     pub channel: ChannelId,
 }
 
+/// A post that failed, and how many of its messages Discord had accepted before.
+#[derive(Debug, thiserror::Error)]
+#[error("{error} (after {delivered} message(s) were delivered)")]
+pub struct PostError {
+    #[source]
+    pub error: RestError,
+    pub delivered: usize,
+}
+
 impl ChannelResponder {
-    pub async fn post(
-        &self,
-        reply: &Reply,
-    ) -> Result<MessageId, crate::platforms::discord::rest::RestError> {
+    pub async fn post(&self, reply: &Reply) -> Result<MessageId, PostError> {
         let mut last = None;
-        for message in render::messages(reply) {
+        for (delivered, message) in render::messages(reply).into_iter().enumerate() {
             let mut json = message.json;
             if let Some(obj) = json.as_object_mut() {
                 // Ephemeral exists only for interactions; a DM is private already.
@@ -258,7 +264,8 @@ impl ChannelResponder {
                         files: message.files,
                     }),
                 )
-                .await?;
+                .await
+                .map_err(|error| PostError { error, delivered })?;
             last = sent.get("id").and_then(Value::as_str).map(str::to_owned);
         }
         Ok(MessageId(last.unwrap_or_default()))

@@ -2,6 +2,8 @@
 //! database: seeded numbers in, what a creator reads out (text, chart PNG, buttons), each
 //! scheduled digest sent exactly once, stale ones dropped, unreachable destinations paused.
 
+mod delivery;
+
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

@@ -1,7 +1,7 @@
 //! The Discord front end against a fake Discord on 127.0.0.1 (REST + gateway): the real serenity
 //! models and our REST client, HTTP interactions signed with ed25519, and account linking.
 
-mod fake;
+pub(crate) mod fake;
 mod interactions;
 mod link;
 mod rest;

@@ -2,7 +2,7 @@
 //! French, DMs and groups, polling and the webhook, escaping and splitting, rate limits, 429s,
 //! blocked bots, a flaky getMe, and a stop during a burst.
 
-mod fake;
+pub(crate) mod fake;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -20,11 +20,11 @@ use tokio_util::sync::CancellationToken;
 use crate::support::*;
 
 /// Rate tests measure time: one at a time.
-static RATE_TESTS: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+pub(crate) static RATE_TESTS: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 const WAIT: Duration = Duration::from_secs(15);
 
-fn fast() -> Options {
+pub(crate) fn fast() -> Options {
     Options {
         limits: Limits {
             messages_per_sec_chat: 1000,
@@ -38,15 +38,15 @@ fn fast() -> Options {
     }
 }
 
-struct Tg {
-    fake: FakeTelegram,
-    t: TestApp,
+pub(crate) struct Tg {
+    pub(crate) fake: FakeTelegram,
+    pub(crate) t: TestApp,
     stop: CancellationToken,
     tasks: JoinSet<()>,
     webhook: Option<Arc<dyn WebhookHandler>>,
 }
 
-async fn start(extra: &[(&str, &str)], options: Options, mode: Mode) -> Tg {
+pub(crate) async fn start(extra: &[(&str, &str)], options: Options, mode: Mode) -> Tg {
     let fake = FakeTelegram::start().await;
     let mut env = vec![
         ("TELEGRAM_BOT_TOKEN", "123:secret-token"),
@@ -119,7 +119,7 @@ fn chat_of(r: &Recorded) -> i64 {
     }
 }
 
-fn unescape(s: &str) -> String {
+pub(crate) fn unescape(s: &str) -> String {
     s.replace("&lt;", "<")
         .replace("&gt;", ">")
         .replace("&amp;", "&")
@@ -384,7 +384,7 @@ async fn edits_are_spaced_and_the_last_text_lands() {
 }
 
 /// The largest number of recorded sends inside any window of `window`.
-fn max_in_window(times: &[Instant], window: Duration) -> usize {
+pub(crate) fn max_in_window(times: &[Instant], window: Duration) -> usize {
     let mut best = 0;
     for (i, start) in times.iter().enumerate() {
         let n = times[i..]

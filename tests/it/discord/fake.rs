@@ -3,7 +3,7 @@
 //! (HELLO, IDENTIFY, heartbeats, READY, then INTERACTION_CREATE on demand), plus payloads shaped
 //! like Discord's and ed25519 signing for HTTP interactions.
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
@@ -27,7 +27,17 @@ pub struct Recorded {
     pub json: Value,
     /// File names of a multipart request's `files[n]` parts.
     pub files: Vec<String>,
+    /// The file parts themselves, bytes intact.
+    pub uploads: Vec<Upload>,
     pub at: Instant,
+}
+
+/// One file part of a multipart request.
+#[derive(Debug, Clone)]
+pub struct Upload {
+    pub file_name: String,
+    pub content_type: String,
+    pub bytes: Vec<u8>,
 }
 
 /// A scripted answer for the next request whose path contains `path_part`.
@@ -41,8 +51,11 @@ pub struct Scripted {
 #[derive(Default)]
 struct State {
     requests: Vec<Recorded>,
-    scripted: VecDeque<Scripted>,
+    /// Each with how many matching requests still pass before it answers.
+    scripted: VecDeque<(usize, Scripted)>,
     next_id: u64,
+    /// DM channel per recipient: opening it again finds the same channel, as on Discord.
+    dm_channels: HashMap<String, String>,
     identify: Option<Value>,
 }
 
@@ -90,7 +103,27 @@ impl FakeDiscord {
     }
 
     pub fn script(&self, scripted: Scripted) {
-        self.state.lock().unwrap().scripted.push_back(scripted);
+        self.script_after(0, scripted);
+    }
+
+    /// Like `script`, for the request after the next `skip` ones whose path contains
+    /// `path_part` (those are answered as usual).
+    pub fn script_after(&self, skip: usize, scripted: Scripted) {
+        self.state
+            .lock()
+            .unwrap()
+            .scripted
+            .push_back((skip, scripted));
+    }
+
+    /// The DM channel id answered to `POST /users/@me/channels` for that recipient.
+    pub fn dm_channel(&self, recipient: &str) -> Option<String> {
+        self.state
+            .lock()
+            .unwrap()
+            .dm_channels
+            .get(recipient)
+            .cloned()
     }
 
     pub fn requests(&self) -> Vec<Recorded> {
@@ -125,7 +158,9 @@ impl FakeDiscord {
         body: Bytes,
         ws_url: &str,
     ) -> Response {
+        let at = Instant::now();
         let (json, files) = parse_body(&headers, &body);
+        let uploads = uploads(&headers, &body);
         let path = uri.path().to_owned();
         let mut state = self.state.lock().unwrap();
         state.requests.push(Recorded {
@@ -134,14 +169,21 @@ impl FakeDiscord {
             query: uri.query().unwrap_or("").to_owned(),
             json: json.clone(),
             files,
-            at: Instant::now(),
+            uploads,
+            at,
         });
-        if let Some(n) = state
-            .scripted
-            .iter()
-            .position(|s| path.contains(&s.path_part))
-        {
-            let s = state.scripted.remove(n).unwrap();
+        let mut answer_now = None;
+        for (n, (skip, s)) in state.scripted.iter_mut().enumerate() {
+            if path.contains(&s.path_part) {
+                if *skip == 0 {
+                    answer_now = Some(n);
+                    break;
+                }
+                *skip -= 1;
+            }
+        }
+        if let Some(n) = answer_now {
+            let (_, s) = state.scripted.remove(n).unwrap();
             let mut response =
                 (StatusCode::from_u16(s.status).unwrap(), axum::Json(s.body)).into_response();
             for (k, v) in s.headers {
@@ -170,7 +212,11 @@ impl FakeDiscord {
                 }
                 Value::Array(list)
             }
-            ("POST", "/users/@me/channels") => json!({ "id": id, "type": 1 }),
+            ("POST", "/users/@me/channels") => {
+                let recipient = json["recipient_id"].as_str().unwrap_or_default().to_owned();
+                let id = state.dm_channels.entry(recipient).or_insert(id).clone();
+                json!({ "id": id, "type": 1 })
+            }
             (_, p) if p.starts_with("/webhooks/") || p.starts_with("/channels/") => {
                 let message_id = if method == Method::PATCH {
                     p.rsplit('/').next().unwrap_or("@original").to_owned()
@@ -256,6 +302,52 @@ fn parse_body(headers: &HeaderMap, body: &[u8]) -> (Value, Vec<String>) {
         serde_json::from_slice(body).unwrap_or(Value::Null),
         Vec::new(),
     )
+}
+
+/// The file parts of a multipart body, parsed on bytes (PNGs are not UTF-8).
+fn uploads(headers: &HeaderMap, body: &[u8]) -> Vec<Upload> {
+    let Some(boundary) = headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|ct| ct.split("boundary=").nth(1))
+    else {
+        return Vec::new();
+    };
+    let delimiter = format!("\r\n--{}", boundary.trim_matches('"')).into_bytes();
+    // The first delimiter has no CRLF before it: lead the body with one.
+    let body = [b"\r\n".as_slice(), body].concat();
+    let mut parts = Vec::new();
+    let mut starts = body
+        .windows(delimiter.len())
+        .enumerate()
+        .filter(|(_, w)| *w == delimiter.as_slice())
+        .map(|(i, _)| i)
+        .peekable();
+    while let Some(start) = starts.next() {
+        let Some(&end) = starts.peek() else { break };
+        parts.push(&body[start + delimiter.len()..end]);
+    }
+    parts
+        .into_iter()
+        .filter_map(|part| {
+            let split = part.windows(4).position(|w| w == b"\r\n\r\n")?;
+            let head = String::from_utf8_lossy(&part[..split]);
+            let file_name = head.split("filename=\"").nth(1)?.split('"').next()?;
+            let content_type = head
+                .lines()
+                .find_map(|l| {
+                    l.to_ascii_lowercase()
+                        .strip_prefix("content-type:")
+                        .map(|v| v.trim().to_owned())
+                })
+                .unwrap_or_default();
+            Some(Upload {
+                file_name: file_name.to_owned(),
+                content_type,
+                bytes: part[split + 4..].to_vec(),
+            })
+        })
+        .collect()
 }
 
 fn message(id: &str, sent: &Value) -> Value {

@@ -279,6 +279,15 @@ impl FakeTelegram {
         queue.extend(std::iter::repeat_n(failure, times));
     }
 
+    /// The next `times` calls to chat `chat_id` (any method with that `chat_id`) fail that way,
+    /// then normal again. Checked before the per-method failures of [`FakeTelegram::fail`], so
+    /// one chat can fail while the others are answered.
+    pub fn fail_chat(&self, chat_id: i64, failure: Failure, times: usize) {
+        let mut inner = self.state.lock();
+        let queue = inner.chat_failures.entry(chat_id).or_default();
+        queue.extend(std::iter::repeat_n(failure, times));
+    }
+
     /// getChatMember's answer for that user in that chat: "creator" | "administrator" |
     /// "member" (the default) | "restricted" | "left" | "kicked".
     pub fn set_member_status(&self, chat_id: i64, user_id: i64, status: &str) {
@@ -472,6 +481,7 @@ struct Inner {
     updates: VecDeque<Value>,
     requests: Vec<Recorded>,
     failures: HashMap<String, VecDeque<Failure>>,
+    chat_failures: HashMap<i64, VecDeque<Failure>>,
     members: HashMap<(i64, i64), String>,
     files: HashMap<String, Vec<u8>>,
     last_webhook: Option<(String, Option<String>)>,
@@ -488,6 +498,7 @@ impl Default for Inner {
             updates: VecDeque::new(),
             requests: Vec::new(),
             failures: HashMap::new(),
+            chat_failures: HashMap::new(),
             members: HashMap::new(),
             files: HashMap::new(),
             last_webhook: None,
@@ -549,11 +560,18 @@ async fn handle(
         state.bump();
     }
 
-    let failure = state
-        .lock()
-        .failures
-        .get_mut(&api_method)
-        .and_then(VecDeque::pop_front);
+    let failure = {
+        let mut inner = state.lock();
+        let for_chat = param_chat_id(&params)
+            .and_then(|chat| inner.chat_failures.get_mut(&chat))
+            .and_then(VecDeque::pop_front);
+        for_chat.or_else(|| {
+            inner
+                .failures
+                .get_mut(&api_method)
+                .and_then(VecDeque::pop_front)
+        })
+    };
     if let Some(failure) = failure {
         return fail_with(failure).await;
     }

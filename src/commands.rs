@@ -12,6 +12,7 @@ pub mod digest;
 pub mod export;
 pub mod forget;
 pub mod help;
+pub mod idea;
 pub mod import;
 pub mod invoice;
 pub mod language;
@@ -39,6 +40,7 @@ pub enum CommandName {
     Export,
     Forget,
     Help,
+    Idea,
     Import,
     Invoice,
     Language,
@@ -52,7 +54,7 @@ pub enum CommandName {
 }
 
 impl CommandName {
-    pub const ALL: [CommandName; 17] = [
+    pub const ALL: [CommandName; 18] = [
         CommandName::Channels,
         CommandName::Connect,
         CommandName::Deal,
@@ -60,6 +62,7 @@ impl CommandName {
         CommandName::Export,
         CommandName::Forget,
         CommandName::Help,
+        CommandName::Idea,
         CommandName::Import,
         CommandName::Invoice,
         CommandName::Language,
@@ -81,6 +84,7 @@ impl CommandName {
             CommandName::Export => "export",
             CommandName::Forget => "forget",
             CommandName::Help => "help",
+            CommandName::Idea => "idea",
             CommandName::Invoice => "invoice",
             CommandName::Import => "import",
             CommandName::Language => "language",
@@ -114,6 +118,7 @@ pub async fn run(
         CommandName::Export => export::run(app, inv, r).await,
         CommandName::Forget => forget::run(app, inv, r).await,
         CommandName::Help => help::run(app, inv, args, r).await,
+        CommandName::Idea => idea::run(app, inv, args, r).await,
         CommandName::Invoice => invoice::run(app, inv, args, r).await,
         CommandName::Import => import::run(app, inv, args, r).await,
         CommandName::Language => language::run(app, inv, args, r).await,
@@ -146,17 +151,30 @@ pub enum ButtonAction {
     PauseDigest {
         subscription: uuid::Uuid,
     },
+    /// `/idea delete N`'s confirmation.
+    DeleteIdea {
+        idea: uuid::Uuid,
+    },
+    /// Under a published idea: "Yes, it's «…»" links it to that video.
+    LinkIdeaVideo {
+        idea: uuid::Uuid,
+        platform_id: uuid::Uuid,
+        external_id: String,
+    },
 }
 
 impl ButtonAction {
     /// One-shot actions run once; the others may be pressed again until they expire.
     pub fn single_use(&self) -> bool {
         match self {
-            ButtonAction::ConfirmForget | ButtonAction::CancelForget => true,
+            ButtonAction::ConfirmForget
+            | ButtonAction::CancelForget
+            | ButtonAction::DeleteIdea { .. } => true,
             ButtonAction::SetLanguage { .. }
             | ButtonAction::Reconnect { .. }
             | ButtonAction::FullStats
-            | ButtonAction::PauseDigest { .. } => false,
+            | ButtonAction::PauseDigest { .. }
+            | ButtonAction::LinkIdeaVideo { .. } => false,
         }
     }
 }
@@ -176,6 +194,12 @@ pub async fn on_button(
         ButtonAction::PauseDigest { subscription } => {
             digest::pause_button(app, inv, subscription, r).await
         }
+        ButtonAction::DeleteIdea { idea } => idea::delete_confirmed(app, inv, idea, r).await,
+        ButtonAction::LinkIdeaVideo {
+            idea,
+            platform_id,
+            external_id,
+        } => idea::link_video(app, inv, idea, platform_id, &external_id, r).await,
     }
 }
 

@@ -11,6 +11,7 @@ pub mod digests;
 pub mod discord_registrations;
 pub mod embedded;
 pub mod files;
+pub mod ideas;
 pub mod invoices;
 pub mod jobs;
 pub mod link_codes;

@@ -6,6 +6,7 @@ pub mod channels;
 pub mod deals;
 pub mod digests;
 pub mod files;
+pub mod ideas;
 pub mod invoices;
 pub mod plans;
 pub mod privacy;

@@ -53,6 +53,8 @@ pub fn registry() -> Vec<Box<dyn AccountData>> {
         Box::new(Jobs),
         Box::new(Files),
         Box::new(LinkCodes),
+        // Before Channels: its merge points linked ideas at videos the channels' merge moves.
+        Box::new(crate::domain::ideas::privacy::Ideas),
         Box::new(crate::domain::channels::privacy::Channels),
         Box::new(crate::domain::invoices::privacy::DealsAndInvoices),
         Box::new(crate::domain::digests::privacy::Digests),

@@ -11,6 +11,7 @@ mod console;
 mod digests;
 mod discord;
 mod engine;
+mod ideas;
 mod invoices;
 mod plans;
 mod privacy;

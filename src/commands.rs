@@ -13,6 +13,7 @@ pub mod export;
 pub mod forget;
 pub mod help;
 pub mod idea;
+pub mod ideas;
 pub mod import;
 pub mod invoice;
 pub mod language;
@@ -41,6 +42,7 @@ pub enum CommandName {
     Forget,
     Help,
     Idea,
+    Ideas,
     Import,
     Invoice,
     Language,
@@ -54,7 +56,7 @@ pub enum CommandName {
 }
 
 impl CommandName {
-    pub const ALL: [CommandName; 18] = [
+    pub const ALL: [CommandName; 19] = [
         CommandName::Channels,
         CommandName::Connect,
         CommandName::Deal,
@@ -63,6 +65,7 @@ impl CommandName {
         CommandName::Forget,
         CommandName::Help,
         CommandName::Idea,
+        CommandName::Ideas,
         CommandName::Import,
         CommandName::Invoice,
         CommandName::Language,
@@ -85,6 +88,7 @@ impl CommandName {
             CommandName::Forget => "forget",
             CommandName::Help => "help",
             CommandName::Idea => "idea",
+            CommandName::Ideas => "ideas",
             CommandName::Invoice => "invoice",
             CommandName::Import => "import",
             CommandName::Language => "language",
@@ -119,6 +123,7 @@ pub async fn run(
         CommandName::Forget => forget::run(app, inv, r).await,
         CommandName::Help => help::run(app, inv, args, r).await,
         CommandName::Idea => idea::run(app, inv, args, r).await,
+        CommandName::Ideas => ideas::run(app, inv, args, r).await,
         CommandName::Invoice => invoice::run(app, inv, args, r).await,
         CommandName::Import => import::run(app, inv, args, r).await,
         CommandName::Language => language::run(app, inv, args, r).await,
@@ -151,6 +156,26 @@ pub enum ButtonAction {
     PauseDigest {
         subscription: uuid::Uuid,
     },
+    /// Under a brainstormed idea: keep it in the backlog (`/idea list`).
+    SaveIdea {
+        idea: crate::domain::ideas::draft::IdeaDraft,
+        niche: Option<String>,
+        origin: crate::domain::ideas::Origin,
+        expansion: Option<crate::domain::ideas::draft::Expansion>,
+    },
+    /// Under a brainstormed idea: a hook, an opening script and a title A/B pair.
+    ExpandIdea {
+        idea: crate::domain::ideas::draft::IdeaDraft,
+        niche: Option<String>,
+    },
+    /// Under a brainstormed idea: a new list in its vein.
+    MoreLikeIdea {
+        idea: crate::domain::ideas::draft::IdeaDraft,
+    },
+    DiscardIdea,
+    /// Under a brainstorm: the next request through a one-field question (Discord servers and
+    /// HTTP interactions cannot read free text).
+    RefineIdeas,
     /// `/idea delete N`'s confirmation.
     DeleteIdea {
         idea: uuid::Uuid,
@@ -169,10 +194,15 @@ impl ButtonAction {
         match self {
             ButtonAction::ConfirmForget
             | ButtonAction::CancelForget
-            | ButtonAction::DeleteIdea { .. } => true,
+            | ButtonAction::DeleteIdea { .. }
+            | ButtonAction::SaveIdea { .. }
+            | ButtonAction::DiscardIdea => true,
             ButtonAction::SetLanguage { .. }
             | ButtonAction::Reconnect { .. }
             | ButtonAction::FullStats
+            | ButtonAction::ExpandIdea { .. }
+            | ButtonAction::MoreLikeIdea { .. }
+            | ButtonAction::RefineIdeas
             | ButtonAction::PauseDigest { .. }
             | ButtonAction::LinkIdeaVideo { .. } => false,
         }
@@ -191,6 +221,16 @@ pub async fn on_button(
         ButtonAction::SetLanguage { locale } => language::set(app, inv, locale, r).await,
         ButtonAction::Reconnect { provider } => connect::offer(app, inv, provider, r).await,
         ButtonAction::FullStats => stats::show(app, inv, None, None, r).await,
+        ButtonAction::SaveIdea {
+            idea,
+            niche,
+            origin,
+            expansion,
+        } => ideas::save(app, inv, idea, niche, origin, expansion, r).await,
+        ButtonAction::ExpandIdea { idea, niche } => ideas::expand(app, inv, idea, niche, r).await,
+        ButtonAction::MoreLikeIdea { idea } => ideas::more_like(app, inv, idea, r).await,
+        ButtonAction::DiscardIdea => ideas::discard(app, inv, r).await,
+        ButtonAction::RefineIdeas => ideas::ask_refinement(app, inv, r).await,
         ButtonAction::PauseDigest { subscription } => {
             digest::pause_button(app, inv, subscription, r).await
         }
@@ -213,6 +253,8 @@ pub enum QuestionPurpose {
     Profile,
     /// `/deal add` with no fields.
     Deal,
+    /// "Refine" under a brainstorm: the creator's next request.
+    IdeasRefine,
     /// `/digest on` without a time zone yet: the rest of the request waits for the answer.
     DigestZone { minutes: Option<u16>, here: bool },
 }
@@ -228,6 +270,7 @@ pub async fn on_answers(
         QuestionPurpose::Name => start::save_name(app, inv, answers, r).await,
         QuestionPurpose::Profile => profile::on_form(app, inv, answers, r).await,
         QuestionPurpose::Deal => deal::on_form(app, inv, answers, r).await,
+        QuestionPurpose::IdeasRefine => ideas::on_refinement(app, inv, answers, r).await,
         QuestionPurpose::DigestZone { minutes, here } => {
             digest::on_zone(app, inv, minutes, here, answers, r).await
         }
@@ -235,7 +278,10 @@ pub async fn on_answers(
 }
 
 /// Free text with no pending question. Conversations (brainstorms) will claim it here.
-pub async fn on_text(app: &App, inv: &Invocation, _text: &str, r: &dyn Responder) -> CommandResult {
+pub async fn on_text(app: &App, inv: &Invocation, text: &str, r: &dyn Responder) -> CommandResult {
+    if ideas::on_text(app, inv, text, r).await? {
+        return Ok(());
+    }
     r.send(Reply::text(
         app.i18n.render(inv.locale, &msg("free-text-hint")),
     ))

@@ -5,6 +5,9 @@
 //! and formatting live in `backlog`, the privacy entry in `privacy`.
 
 pub mod backlog;
+pub mod brainstorm;
+pub mod draft;
+pub mod offline;
 pub mod privacy;
 
 use serde::{Deserialize, Serialize};

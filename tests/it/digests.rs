@@ -532,3 +532,34 @@ mod summary {
         assert!(summary.contains("1,590 views"), "{summary}");
     }
 }
+
+#[tokio::test]
+async fn the_demo_creator_loads_once_and_its_digest_finds_the_outperformer() {
+    use creatorpilot::domain::channels::demo;
+    use rand::SeedableRng;
+    let t = app().await;
+    let account = account(&t, "1").await;
+    let yesterday = Utc::now().date_naive() - Days::days(1);
+    let mut rng = rand::rngs::StdRng::seed_from_u64(1);
+    assert!(
+        demo::load(&t.db.pool, &mut rng, account, yesterday)
+            .await
+            .unwrap()
+    );
+    let rows = count(&t, "SELECT count(*) FROM analytics").await;
+    assert_eq!(rows, 180);
+    assert!(
+        !demo::load(&t.db.pool, &mut rng, account, yesterday)
+            .await
+            .unwrap()
+    );
+    assert_eq!(count(&t, "SELECT count(*) FROM analytics").await, rows);
+    let channels = say(&t, "1", "/channels").await.texts().join("\n");
+    assert!(channels.contains("Demo · sample data"), "{channels}");
+    let digest = say(&t, "1", "/digest now").await.texts().join("\n");
+    // Each platform's second newest video runs at ≥ 3× its peers.
+    assert!(
+        digest.contains("🚀 «Mes couteaux préférés (et pourquoi)»"),
+        "{digest}"
+    );
+}

@@ -133,6 +133,8 @@ fn walk(dir: &std::path::Path, f: &mut dyn FnMut(&std::path::Path, &str)) {
 pub struct Recorder {
     pub replies: Mutex<Vec<Reply>>,
     pub asked: Mutex<Vec<QuestionView>>,
+    /// Every edit, with when it happened: (message index, the new reply, instant).
+    pub edits: Mutex<Vec<(usize, Reply, std::time::Instant)>>,
 }
 
 #[async_trait::async_trait]
@@ -142,7 +144,13 @@ impl Responder for Recorder {
         r.push(reply);
         Ok(MessageId((r.len() - 1).to_string()))
     }
-    async fn edit(&self, _m: &MessageId, _r: Reply) -> anyhow::Result<()> {
+    async fn edit(&self, m: &MessageId, r: Reply) -> anyhow::Result<()> {
+        let index: usize = m.0.parse()?;
+        self.replies.lock().expect("lock")[index] = r.clone();
+        self.edits
+            .lock()
+            .expect("lock")
+            .push((index, r, std::time::Instant::now()));
         Ok(())
     }
     async fn typing(&self) -> anyhow::Result<()> {
@@ -451,4 +459,9 @@ async fn the_number_allocator_never_reuses_a_number() {
             .unwrap(),
         26
     );
+}
+
+/// Presses a button as a Telegram user in their DM.
+pub async fn press(t: &TestApp, user: &str, id: &str) -> Recorder {
+    send(t, user, user, Input::Button(id.into())).await
 }

@@ -4,7 +4,7 @@
 //! account linking at the domain level.
 
 use chrono::{Duration, Utc};
-use creatorpilot::bot::{AccountId, Button, Input, Platform, Reply};
+use creatorpilot::bot::{AccountId, Button, Platform, Reply};
 use creatorpilot::domain::accounts;
 use creatorpilot::domain::channels::Provider;
 use creatorpilot::domain::ideas::{self, Expansion, IdeaError, NewIdea, Origin};
@@ -12,7 +12,7 @@ use creatorpilot::i18n::{Locale, msg};
 use uuid::Uuid;
 
 use crate::channels::{count, say};
-use crate::engine::{Recorder, incoming};
+use crate::engine::{Recorder, press};
 use crate::support::*;
 
 async fn account(t: &TestApp, user: &str) -> AccountId {
@@ -71,17 +71,6 @@ fn labels(reply: &Reply) -> Vec<String> {
             Button::Action { label, .. } | Button::Link { label, .. } => label.clone(),
         })
         .collect()
-}
-
-async fn press(t: &TestApp, user: &str, id: &str) -> Recorder {
-    let r = Recorder::default();
-    creatorpilot::bot::dispatch::handle(
-        &t.app,
-        incoming(Platform::Telegram, user, user, Input::Button(id.into())),
-        &r,
-    )
-    .await;
-    r
 }
 
 #[tokio::test]

@@ -6,6 +6,7 @@
 mod support;
 
 mod ai;
+mod brainstorm;
 mod channels;
 mod console;
 mod digests;

@@ -117,12 +117,15 @@ async fn linking_telegram_and_discord_keeps_everything_in_the_issuing_account() 
         .await
         .unwrap();
     assert_eq!(usage, 8, "usage counters are summed");
-    let last: i64 = sqlx::query_scalar("SELECT last_number FROM object_numbers WHERE user_id = $1")
-        .bind(telegram.0)
-        .fetch_one(&t.db.pool)
-        .await
-        .unwrap();
-    assert_eq!(last, 3, "numbers continue after the higher counter");
+    let last: i64 = sqlx::query_scalar(
+        "SELECT last_number FROM object_numbers WHERE user_id = $1 AND kind = 'idea'",
+    )
+    .bind(telegram.0)
+    .fetch_one(&t.db.pool)
+    .await
+    .unwrap();
+    // Both accounts had idea #3: the absorbed one became #4, and the counter follows.
+    assert_eq!(last, 4, "numbers continue after the higher counter");
     assert_eq!(count(&t, "chat_identities", telegram.0).await, 2);
 
     // The code worked once.

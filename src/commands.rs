@@ -152,6 +152,11 @@ pub enum ButtonAction {
     },
     /// Under a digest: `/stats` for the default period.
     FullStats,
+    /// Under a digest with an outperformer: a brainstorm seeded with that video.
+    BrainstormOn {
+        title: String,
+        provider: crate::domain::channels::Provider,
+    },
     /// Under a digest: pause that subscription.
     PauseDigest {
         subscription: uuid::Uuid,
@@ -200,6 +205,7 @@ impl ButtonAction {
             ButtonAction::SetLanguage { .. }
             | ButtonAction::Reconnect { .. }
             | ButtonAction::FullStats
+            | ButtonAction::BrainstormOn { .. }
             | ButtonAction::ExpandIdea { .. }
             | ButtonAction::MoreLikeIdea { .. }
             | ButtonAction::RefineIdeas
@@ -221,6 +227,9 @@ pub async fn on_button(
         ButtonAction::SetLanguage { locale } => language::set(app, inv, locale, r).await,
         ButtonAction::Reconnect { provider } => connect::offer(app, inv, provider, r).await,
         ButtonAction::FullStats => stats::show(app, inv, None, None, r).await,
+        ButtonAction::BrainstormOn { title, provider } => {
+            ideas::brainstorm_on(app, inv, &title, provider, r).await
+        }
         ButtonAction::SaveIdea {
             idea,
             niche,

@@ -36,6 +36,7 @@ digest-theme-set = Charts here are now { $theme }.
 digest-theme-no-digest = There is no digest here yet. Start one with /digest on, then choose its theme.
 digest-place-dm = your { $platform } DM
 digest-place-shared = this { $platform } chat
+digest-button-brainstorm = Brainstorm on this
 digest-button-stats = Full stats
 digest-button-pause = Pause digest
 digest-paused-unreachable = I could not post your digest on { $platform } any more (removed from the chat, or blocked), so that digest is paused. Fix it there, then run /digest on.

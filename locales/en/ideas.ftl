@@ -15,6 +15,7 @@ ideas-heading = { $count ->
 ideas-follow-up-hint = Tell me what to change ("shorter hooks", "more like #2", "for TikTok instead") or press Refine; /ideas end finishes.
 ideas-button-refine = Refine
 ideas-refine-question = What should change in these ideas?
+ideas-brainstorm-on = Give me { $count } video ideas that build on «{ $title }», which is outperforming on { $platform }.
 ideas-more-like = More ideas like «{ $title }», please.
 ideas-idea-title = { $n }. { $title }
 ideas-idea-hook = Hook: { $hook }

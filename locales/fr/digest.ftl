@@ -36,6 +36,7 @@ digest-theme-set = Les graphiques d'ici sont désormais en thème { $theme }.
 digest-theme-no-digest = Il n'y a pas encore de récap ici. Lancez-en un avec /digest on, puis choisissez son thème.
 digest-place-dm = vos messages privés { $platform }
 digest-place-shared = ce chat { $platform }
+digest-button-brainstorm = Trouver des idées à partir de ça
 digest-button-stats = Statistiques complètes
 digest-button-pause = Mettre le récap en pause
 digest-paused-unreachable = Je ne peux plus publier votre récap sur { $platform } (bot retiré du chat ou bloqué) : ce récap est en pause. Corrigez cela là-bas, puis lancez /digest on.

@@ -15,6 +15,7 @@ ideas-heading = { $count ->
 ideas-follow-up-hint = Dites-moi quoi changer (« des accroches plus courtes », « plus comme la n° 2 », « pour TikTok plutôt ») ou appuyez sur Affiner ; /ideas end termine.
 ideas-button-refine = Affiner
 ideas-refine-question = Que faut-il changer dans ces idées ?
+ideas-brainstorm-on = Donne-moi { $count } idées de vidéos qui prolongent « { $title } », qui surperforme sur { $platform }.
 ideas-more-like = D'autres idées comme « { $title } », s'il te plaît.
 ideas-idea-title = { $n }. { $title }
 ideas-idea-hook = Accroche : { $hook }

@@ -320,7 +320,17 @@ pub async fn reply(
     if composed.empty {
         return Ok(reply);
     }
-    let mut actions = vec![("digest-button-stats", ButtonAction::FullStats)];
+    let mut actions = Vec::new();
+    if let Some(best) = composed.outperformer {
+        actions.push((
+            "digest-button-brainstorm",
+            ButtonAction::BrainstormOn {
+                title: best.title,
+                provider: best.provider,
+            },
+        ));
+    }
+    actions.push(("digest-button-stats", ButtonAction::FullStats));
     if let Some(subscription) = subscription {
         actions.push((
             "digest-button-pause",

@@ -116,6 +116,29 @@ pub async fn on_refinement(
     Ok(())
 }
 
+/// "Brainstorm on this" under a digest: a new brainstorm seeded with an outperforming video.
+pub async fn brainstorm_on(
+    app: &App,
+    inv: &Invocation,
+    title: &str,
+    provider: Provider,
+    r: &dyn Responder,
+) -> CommandResult {
+    let session = Session {
+        niche: db::brainstorm::niche(&app.db, inv.account).await?,
+        platform: Some(provider),
+        ..Session::default()
+    };
+    let ask = app.i18n.render(
+        inv.locale,
+        &msg("ideas-brainstorm-on")
+            .arg("count", i64::try_from(DEFAULT_COUNT).unwrap_or(5))
+            .arg("title", title)
+            .arg("platform", provider.label()),
+    );
+    generate(app, inv, session, ask, DEFAULT_COUNT, r).await
+}
+
 /// "More like this" under an idea.
 pub async fn more_like(
     app: &App,

@@ -276,7 +276,15 @@ async fn digest_now_reads_the_latest_day_milestones_and_outperformers() {
             | creatorpilot::bot::Button::Link { label, .. } => label.clone(),
         })
         .collect();
-    assert_eq!(labels, ["Full stats", "Pause digest"]);
+    assert_eq!(labels, ["Brainstorm on this", "Full stats", "Pause digest"]);
+    // "Brainstorm on this" without a model: data-driven ideas from the creator's videos.
+    let id = match &reply.buttons[0] {
+        creatorpilot::bot::Button::Action { id, .. } => id.clone(),
+        creatorpilot::bot::Button::Link { .. } => unreachable!(),
+    };
+    let ideas = crate::engine::press(&t, "1", &id).await.texts();
+    assert!(ideas[0].starts_with("📊 Data-driven ideas"), "{ideas:?}");
+    assert!(ideas.iter().any(|i| i.contains("Crêpes «maison» à 2 €")), "{ideas:?}");
 }
 
 /// Counts sends per destination; answers what the test says for some chats.

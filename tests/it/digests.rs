@@ -284,7 +284,10 @@ async fn digest_now_reads_the_latest_day_milestones_and_outperformers() {
     };
     let ideas = crate::engine::press(&t, "1", &id).await.texts();
     assert!(ideas[0].starts_with("📊 Data-driven ideas"), "{ideas:?}");
-    assert!(ideas.iter().any(|i| i.contains("Crêpes «maison» à 2 €")), "{ideas:?}");
+    assert!(
+        ideas.iter().any(|i| i.contains("Crêpes «maison» à 2 €")),
+        "{ideas:?}"
+    );
 }
 
 /// Counts sends per destination; answers what the test says for some chats.

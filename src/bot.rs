@@ -42,6 +42,15 @@ impl Platform {
     pub fn parse(text: &str) -> Option<Platform> {
         Platform::ALL.into_iter().find(|p| p.as_str() == text)
     }
+
+    /// The platform's own name, the same in every language.
+    pub fn label(self) -> &'static str {
+        match self {
+            Platform::Discord => "Discord",
+            Platform::Telegram => "Telegram",
+            Platform::Console => "console",
+        }
+    }
 }
 
 impl fmt::Display for Platform {

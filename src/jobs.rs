@@ -400,8 +400,10 @@ async fn tell_digest_paused(
             chat_id: other.chat_id.clone(),
         },
         locale: crate::i18n::Locale::from_tag(&other.locale).unwrap_or_default(),
-        message: crate::i18n::msg("digest-paused-unreachable")
-            .arg("platform", paused.platform.as_str()),
+        message: crate::i18n::msg("digest-paused-unreachable").arg(
+            "platform",
+            Platform::parse(&paused.platform).map_or("", Platform::label),
+        ),
     };
     let key = format!("notice:digest_paused:{}:{local_date}", paused.id);
     enqueue(&app.db, &job, &key, Utc::now()).await?;

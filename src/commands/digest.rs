@@ -274,11 +274,7 @@ fn theme_name(app: &App, locale: Locale, theme: &str) -> String {
 
 /// Where a subscription sends, in words: "your DM", "this Telegram group"…
 fn place(app: &App, locale: Locale, sub: &Subscription) -> String {
-    let platform = Platform::parse(&sub.platform).map_or("", |p| match p {
-        Platform::Discord => "Discord",
-        Platform::Telegram => "Telegram",
-        Platform::Console => "console",
-    });
+    let platform = Platform::parse(&sub.platform).map_or("", Platform::label);
     let key = if sub.shared {
         "digest-place-shared"
     } else {

@@ -478,7 +478,7 @@ async fn an_unreachable_destination_pauses_its_digest_and_the_creator_hears_else
         assert_eq!(dm.len(), 2, "{dm:?}");
         assert!(
             dm.iter()
-                .any(|m| m.contains("I could not post your digest on telegram")),
+                .any(|m| m.contains("I could not post your digest on Telegram")),
             "{dm:?}"
         );
     }

@@ -195,7 +195,7 @@ fn assert_digest_with_numbers(sent: &[Recorded]) {
     assert_eq!(text.matches("Your digest for").count(), 1, "{text}");
     assert!(text.contains(SEEDED_VIEWS), "{text}");
     let buttons: usize = sent.iter().map(|r| r.button_data().len()).sum();
-    assert_eq!(buttons, 2, "Full stats + Pause digest");
+    assert_eq!(buttons, 3, "Brainstorm on this + Full stats + Pause digest");
     assert!(sent.len() <= 2, "{sent:#?}");
 }
 
@@ -368,7 +368,7 @@ async fn telegram_blocked_bot_pauses_that_digest_and_the_creator_hears_elsewhere
     );
     let notice = t.app.i18n.render(
         Locale::Fr,
-        &msg("digest-paused-unreachable").arg("platform", "telegram"),
+        &msg("digest-paused-unreachable").arg("platform", "Telegram"),
     );
     let in_group: Vec<String> = sends_to(&tg.fake, group).iter().map(text_of).collect();
     assert_eq!(in_group.len(), 2, "{in_group:?}");
@@ -570,7 +570,7 @@ fn assert_discord_digest_with_numbers(post: &DiscordRequest) {
     let buttons = post.json["components"][0]["components"]
         .as_array()
         .map_or(0, Vec::len);
-    assert_eq!(buttons, 2, "{}", post.json);
+    assert_eq!(buttons, 3, "{}", post.json);
 }
 
 #[tokio::test]
@@ -646,7 +646,7 @@ async fn discord_digests_reach_channels_and_dms_pause_on_missing_access_and_wait
     let contents: Vec<String> = posts_to(&requests, &dm).iter().map(shown).collect();
     let notice = t.app.i18n.render(
         Locale::Fr,
-        &msg("digest-paused-unreachable").arg("platform", "discord"),
+        &msg("digest-paused-unreachable").arg("platform", "Discord"),
     );
     let mut expected = vec![t.app.i18n.tr(Locale::Fr, "digest-no-data"), notice];
     let mut got = contents.clone();

@@ -3,6 +3,9 @@
 //! a restart, malformed answers retried once, errors that charge nothing, the plan limit and the
 //! operator's token budget, Expand; and the data-driven ideas without any model.
 
+mod console;
+mod platforms;
+
 use std::time::Duration;
 
 use chrono::Utc;

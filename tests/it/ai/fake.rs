@@ -36,6 +36,8 @@ pub enum Answer {
         delay_between: Duration,
         done: bool,
     },
+    /// Like a complete `Stream` (with `done`), each element after its own wait: bursts and pauses.
+    Paced(Vec<(Duration, String)>),
     /// 429 `rate_limit_exceeded`, with `retry-after` when given.
     RateLimited { retry_after_secs: Option<u64> },
     /// An error status with OpenAI's body for it: 500 `server_error`, 404 `model_not_found`,
@@ -133,7 +135,16 @@ impl FakeAi {
                 done,
             } => {
                 let usage = body["stream_options"]["include_usage"] == json!(true);
-                stream(&model, chunks, delay_between, done, usage)
+                let paced = chunks
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, c)| (if i == 0 { Duration::ZERO } else { delay_between }, c))
+                    .collect();
+                stream(&model, paced, done, usage)
+            }
+            Answer::Paced(chunks) => {
+                let usage = body["stream_options"]["include_usage"] == json!(true);
+                stream(&model, chunks, true, usage)
             }
             Answer::RateLimited { retry_after_secs } => {
                 let mut headers = vec![
@@ -242,10 +253,10 @@ fn chunk(model: &str, choices: Value, usage: Option<Value>, include_usage: bool)
     Bytes::from(format!("data: {chunk}\n\n"))
 }
 
+/// Each chunk after its wait.
 fn stream(
     model: &str,
-    chunks: Vec<String>,
-    delay_between: Duration,
+    chunks: Vec<(Duration, String)>,
     done: bool,
     include_usage: bool,
 ) -> Response {
@@ -259,14 +270,9 @@ fn stream(
             include_usage,
         ),
     )];
-    for (i, piece) in chunks.iter().enumerate() {
-        let wait = if i == 0 {
-            Duration::ZERO
-        } else {
-            delay_between
-        };
+    for (wait, piece) in &chunks {
         events.push((
-            wait,
+            *wait,
             chunk(
                 model,
                 delta(json!({"content": piece}), Value::Null),
@@ -281,7 +287,8 @@ fn stream(
             chunk(model, delta(json!({}), json!("stop")), None, include_usage),
         ));
         if include_usage {
-            let usage = usage(&chunks.concat());
+            let text: String = chunks.iter().map(|(_, c)| c.as_str()).collect();
+            let usage = usage(&text);
             events.push((Duration::ZERO, chunk(model, json!([]), Some(usage), true)));
         }
         events.push((Duration::ZERO, Bytes::from_static(b"data: [DONE]\n\n")));

@@ -141,6 +141,35 @@ impl FakeDiscord {
         panic!("no {what} reached the fake Discord: {:#?}", self.requests());
     }
 
+    /// The requests matching `f`, in arrival order.
+    pub fn requests_matching(&self, f: impl Fn(&Recorded) -> bool) -> Vec<Recorded> {
+        self.requests().into_iter().filter(|r| f(r)).collect()
+    }
+
+    /// Waits until `count` requests match `f` (for `timeout` at most) and returns them all.
+    pub async fn wait_for_count(
+        &self,
+        what: &str,
+        count: usize,
+        timeout: std::time::Duration,
+        f: impl Fn(&Recorded) -> bool,
+    ) -> Vec<Recorded> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let matching = self.requests_matching(&f);
+            if matching.len() >= count {
+                return matching;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{} of {count} {what} reached the fake Discord in {timeout:?}: {:#?}",
+                matching.len(),
+                self.requests()
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+    }
+
     pub fn identify(&self) -> Option<Value> {
         self.state.lock().unwrap().identify.clone()
     }

@@ -131,6 +131,12 @@ impl Recorded {
 
     /// The callback_data of every inline keyboard button in `reply_markup`, row by row.
     pub fn button_data(&self) -> Vec<String> {
+        self.buttons().into_iter().map(|(_, data)| data).collect()
+    }
+
+    /// Every inline keyboard callback button in `reply_markup` as (label, callback_data), row by
+    /// row (URL buttons, which carry no callback_data, are left out).
+    pub fn buttons(&self) -> Vec<(String, String)> {
         let Some(markup) = self.json("reply_markup") else {
             return Vec::new();
         };
@@ -143,9 +149,9 @@ impl Recorded {
             .filter_map(Value::as_array)
             .flatten()
             .filter_map(|b| {
-                b.get("callback_data")
-                    .and_then(Value::as_str)
-                    .map(str::to_owned)
+                let data = b.get("callback_data").and_then(Value::as_str)?;
+                let label = b.get("text").and_then(Value::as_str).unwrap_or_default();
+                Some((label.to_owned(), data.to_owned()))
             })
             .collect()
     }

@@ -151,7 +151,7 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
             let report = creatorpilot::bench::digest::run(settings, creators, concurrency).await?;
             println!(
                 "{:.0} digests/s ({} creators in {:.2} s; seeding {:.1} s, not timed), \
-                 average chart PNG {:.1} KB, peak RSS {}, chart SSIM vs 2× supersampled {:.3}",
+                 average chart PNG {:.1} KB, peak RSS {}, chart SSIM vs 2× supersampled {:.4}",
                 report.rate(),
                 report.creators,
                 report.seconds,

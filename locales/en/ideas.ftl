@@ -8,6 +8,7 @@ opt-ideas-new-count = How many ideas, 1 to 10 (default 5)
 cmd-ideas-end = End the brainstorm in this chat
 
 ideas-thinking = 💡 Thinking about ideas for { $niche }…
+ideas-thinking-channel = 💡 Thinking about ideas for your channel…
 ideas-heading = { $count ->
     [one] Here is your idea.
    *[other] Here are { $count } ideas.

@@ -8,6 +8,7 @@ opt-ideas-new-count = Combien d'idées, de 1 à 10 (5 par défaut)
 cmd-ideas-end = Terminer le brainstorming dans ce chat
 
 ideas-thinking = 💡 Je réfléchis à des idées pour { $niche }…
+ideas-thinking-channel = 💡 Je réfléchis à des idées pour votre chaîne…
 ideas-heading = { $count ->
     [one] Voici votre idée.
    *[other] Voici { $count } idées.

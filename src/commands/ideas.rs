@@ -203,10 +203,10 @@ async fn generate(
     let mut request = session.request(inv.locale, &content, ask.clone())?;
     request.timeout = REQUEST_TIMEOUT;
     let tr = |m: &Msg| app.i18n.render(inv.locale, m);
-    let thinking = tr(&msg("ideas-thinking").arg(
-        "niche",
-        session.niche.clone().unwrap_or_else(|| "—".to_owned()),
-    ));
+    let thinking = match &session.niche {
+        Some(niche) => tr(&msg("ideas-thinking").arg("niche", niche.as_str())),
+        None => tr(&msg("ideas-thinking-channel")),
+    };
     let message = r.send(Reply::text(thinking.clone())).await?;
 
     let (result, partial) = stream_with_edits(app, &request, r, &message, &thinking).await;

@@ -166,7 +166,7 @@ pub enum ButtonAction {
         idea: crate::domain::ideas::draft::IdeaDraft,
         niche: Option<String>,
         origin: crate::domain::ideas::Origin,
-        expansion: Option<crate::domain::ideas::draft::Expansion>,
+        expansion: Option<crate::domain::ideas::Expansion>,
     },
     /// Under a brainstormed idea: a hook, an opening script and a title A/B pair.
     ExpandIdea {

@@ -21,9 +21,8 @@ use crate::db;
 use crate::db::brainstorm::{RequestRecord, TopContent};
 use crate::domain::channels::Provider;
 use crate::domain::ideas::brainstorm::{self, Session};
-use crate::domain::ideas::draft::Expansion;
 use crate::domain::ideas::draft::{self, IdeaDraft};
-use crate::domain::ideas::{self as backlog, IdeaError, NewIdea, Origin, offline};
+use crate::domain::ideas::{self as backlog, Expansion, IdeaError, NewIdea, Origin, offline};
 use crate::domain::plans::{self, Feature, Reservation};
 use crate::i18n::{Msg, msg};
 
@@ -502,10 +501,10 @@ pub async fn expand(
     let tr = |m: Msg| app.i18n.render(inv.locale, &m);
     let text = tr(msg("ideas-expansion")
         .arg("title", idea.title.as_str())
-        .arg("hook", expansion.hook.as_str())
-        .arg("script", expansion.script.as_str())
-        .arg("title_a", expansion.title_a.as_str())
-        .arg("title_b", expansion.title_b.as_str()));
+        .arg("hook", expansion.hook.clone().unwrap_or_default())
+        .arg("script", expansion.script.clone().unwrap_or_default())
+        .arg("title_a", expansion.title_a.clone().unwrap_or_default())
+        .arg("title_b", expansion.title_b.clone().unwrap_or_default()));
     let save = ButtonAction::SaveIdea {
         idea,
         niche,

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use crate::domain::channels::Provider;
+use crate::domain::ideas::Expansion;
 
 const MAX_TITLE: usize = 120;
 const MAX_HOOK: usize = 300;
@@ -150,15 +151,6 @@ pub fn parse_answer(text: &str, count: usize) -> Vec<IdeaDraft> {
     ideas
 }
 
-/// Expand: a hook, a 30-second opening script and a title A/B pair.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Expansion {
-    pub hook: String,
-    pub script: String,
-    pub title_a: String,
-    pub title_b: String,
-}
-
 pub fn expansion_schema() -> Value {
     json!({
         "type": "object",
@@ -173,15 +165,17 @@ pub fn expansion_schema() -> Value {
     })
 }
 
+/// The model's Expand answer, bounded; `None` unless every part is there.
 pub fn parse_expansion(text: &str) -> Option<Expansion> {
     let e: Expansion = serde_json::from_str(text.trim()).ok()?;
+    let part = |v: Option<String>, max| v.map(|t| clip(&t, max)).filter(|t| !t.is_empty());
     let e = Expansion {
-        hook: clip(&e.hook, MAX_HOOK),
-        script: clip(&e.script, MAX_DESCRIPTION),
-        title_a: clip(&e.title_a, MAX_TITLE),
-        title_b: clip(&e.title_b, MAX_TITLE),
+        hook: part(e.hook, MAX_HOOK),
+        script: part(e.script, MAX_DESCRIPTION),
+        title_a: part(e.title_a, MAX_TITLE),
+        title_b: part(e.title_b, MAX_TITLE),
     };
-    (!e.hook.is_empty() && !e.script.is_empty() && !e.title_a.is_empty() && !e.title_b.is_empty())
+    (e.hook.is_some() && e.script.is_some() && e.title_a.is_some() && e.title_b.is_some())
         .then_some(e)
 }
 

@@ -58,6 +58,7 @@ idea-day-sun = Sunday
 idea-data-followup-title = { $title } — part 2
 idea-data-followup-hook = «{ $title }» reached { $views } views: here is what comes next.
 idea-data-followup-description = A follow-up to one of your best videos of the last 90 days: { $views } views where your videos usually get { $usual }, with { $engagement } engagement. Pick up where it stopped and answer its comments.
+idea-data-followup-description-views = A follow-up to one of your best videos of the last 90 days: { $views } views where your videos usually get { $usual }. Pick up where it stopped and answer its comments.
 idea-data-length-title = Another { $length } video in the style of «{ $title }»
 idea-data-length-hook = If you liked «{ $title }», this one goes further.
 idea-data-length-description = Your { $length } videos get a median of { $median } views, more than your other lengths; «{ $title }» is the best of them.

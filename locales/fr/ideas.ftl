@@ -58,6 +58,7 @@ idea-day-sun = dimanche
 idea-data-followup-title = { $title } — la suite
 idea-data-followup-hook = « { $title } » a atteint { $views } vues : voici la suite.
 idea-data-followup-description = La suite d'une de vos meilleures vidéos des 90 derniers jours : { $views } vues quand vos vidéos en font habituellement { $usual }, avec { $engagement } d'engagement. Reprenez là où elle s'arrêtait et répondez à ses commentaires.
+idea-data-followup-description-views = La suite d'une de vos meilleures vidéos des 90 derniers jours : { $views } vues quand vos vidéos en font habituellement { $usual }. Reprenez là où elle s'arrêtait et répondez à ses commentaires.
 idea-data-length-title = Une autre vidéo { $length } dans l'esprit de « { $title } »
 idea-data-length-hook = Si vous avez aimé « { $title } », celle-ci va plus loin.
 idea-data-length-description = Vos vidéos { $length } font une médiane de { $median } vues, plus que vos autres durées ; « { $title } » est la meilleure d'entre elles.

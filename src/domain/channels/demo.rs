@@ -37,6 +37,7 @@ pub struct DemoVideo {
     pub published: NaiveDate,
     /// Views gained each day since publication.
     pub per_day: i64,
+    pub duration_seconds: i64,
 }
 
 impl DemoVideo {
@@ -114,6 +115,11 @@ pub fn generate(rng: &mut impl Rng, last: NaiveDate, name: Option<&str>) -> Vec<
                         } else {
                             usual
                         },
+                        // TikTok: shorts; YouTube: a mix of shorts and 5–15 minute videos.
+                        duration_seconds: match (provider, v % 3) {
+                            (Provider::TikTok, _) | (_, 0) => rng.random_range(20..60),
+                            _ => rng.random_range(300..900),
+                        },
                     }
                 })
                 .collect();
@@ -154,7 +160,10 @@ pub async fn load(
                     external_id: video.id.clone(),
                     title: Some(video.title.clone()),
                     published_at: video.published.and_hms_opt(12, 0, 0).map(|t| t.and_utc()),
+                    duration_seconds: Some(video.duration_seconds),
                     views: Some(video.views_on(day)),
+                    likes: Some(video.views_on(day) / 20),
+                    comments: Some(video.views_on(day) / 250),
                     ..ContentRow::default()
                 };
                 db::channels::upsert_content(&mut tx, platform, &row, day).await?;

@@ -98,10 +98,16 @@ pub fn ideas(i18n: &I18n, locale: Locale, content: &[TopContent], count: usize) 
             tr(msg("idea-data-followup-hook")
                 .arg("title", c.title.as_str())
                 .arg("views", views(c.views))),
-            tr(msg("idea-data-followup-description")
-                .arg("views", views(c.views))
-                .arg("usual", views(usual))
-                .arg("engagement", format::percent(engagement(c), locale))),
+            tr(if c.interactions > 0 {
+                msg("idea-data-followup-description")
+                    .arg("views", views(c.views))
+                    .arg("usual", views(usual))
+                    .arg("engagement", format::percent(engagement(c), locale))
+            } else {
+                msg("idea-data-followup-description-views")
+                    .arg("views", views(c.views))
+                    .arg("usual", views(usual))
+            }),
             seconds,
             c,
         ));

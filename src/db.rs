@@ -87,6 +87,33 @@ pub async fn migrate(pool: &PgPool) -> anyhow::Result<()> {
         .context("applying database migrations failed")
 }
 
+/// Linking accounts, for tables with one row per (account, chat platform, chat): `from`'s rows
+/// move to `into` unless `into` has its own for that chat, which wins; the rest are deleted.
+pub(crate) async fn merge_per_chat(
+    db: &mut sqlx::PgConnection,
+    table: &'static str,
+    from: crate::bot::AccountId,
+    into: crate::bot::AccountId,
+) -> sqlx::Result<()> {
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "UPDATE {table} s SET user_id = $2
+         WHERE s.user_id = $1 AND NOT EXISTS (
+             SELECT 1 FROM {table} t
+             WHERE t.user_id = $2 AND t.platform = s.platform AND t.chat_id = s.chat_id)"
+    )))
+    .bind(from.0)
+    .bind(into.0)
+    .execute(&mut *db)
+    .await?;
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "DELETE FROM {table} WHERE user_id = $1"
+    )))
+    .bind(from.0)
+    .execute(&mut *db)
+    .await?;
+    Ok(())
+}
+
 /// Makes the caller's fresh transaction see one snapshot, read-only (exports).
 pub async fn read_only_snapshot(tx: &mut sqlx::PgConnection) -> sqlx::Result<()> {
     sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")

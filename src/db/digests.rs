@@ -226,20 +226,7 @@ pub async fn merge(
     from: AccountId,
     into: AccountId,
 ) -> sqlx::Result<()> {
-    sqlx::query(
-        "UPDATE digest_subscriptions s SET user_id = $2, updated_at = now()
-         WHERE s.user_id = $1 AND NOT EXISTS (
-             SELECT 1 FROM digest_subscriptions t
-             WHERE t.user_id = $2 AND t.platform = s.platform AND t.chat_id = s.chat_id)",
-    )
-    .bind(from.0)
-    .bind(into.0)
-    .execute(&mut *db)
-    .await?;
-    sqlx::query("DELETE FROM digest_subscriptions WHERE user_id = $1")
-        .bind(from.0)
-        .execute(&mut *db)
-        .await?;
+    super::merge_per_chat(&mut *db, "digest_subscriptions", from, into).await?;
     sqlx::query(
         "UPDATE users SET time_zone = COALESCE(users.time_zone, f.time_zone)
          FROM users f WHERE users.id = $2 AND f.id = $1",

@@ -449,20 +449,7 @@ pub async fn merge(
     .execute(&mut *db)
     .await?;
     // One conversation per chat: the survivor's own wins.
-    sqlx::query(
-        "UPDATE idea_conversations s SET user_id = $2
-         WHERE s.user_id = $1 AND NOT EXISTS (
-             SELECT 1 FROM idea_conversations t
-             WHERE t.user_id = $2 AND t.platform = s.platform AND t.chat_id = s.chat_id)",
-    )
-    .bind(from.0)
-    .bind(into.0)
-    .execute(&mut *db)
-    .await?;
-    sqlx::query("DELETE FROM idea_conversations WHERE user_id = $1")
-        .bind(from.0)
-        .execute(&mut *db)
-        .await?;
+    super::merge_per_chat(&mut *db, "idea_conversations", from, into).await?;
     sqlx::query("UPDATE ai_requests SET user_id = $2 WHERE user_id = $1")
         .bind(from.0)
         .bind(into.0)

@@ -9,3 +9,7 @@ link-refused-same-platform = Both accounts already have a { $platform } identity
 link-done = Linked! One account now answers you on: { $identities }. Your usage was added up and everything else moved over.
 link-refused-both-invoiced = Both accounts have issued invoices, and each invoice series must stay whole. Keep using the account you invoice from; I can't merge them.
 link-refused-same-provider = Both accounts are connected to { $provider }, and an account holds one connection per provider, so I can't merge them. Keep using the account whose { $provider } channel you want to follow.
+link-renumbered = New numbers for what moved over (numbers are never reused):
+link-renumbered-deal = deal { $old } → deal { $new } ({ $label })
+link-renumbered-idea = idea { $old } → idea { $new } ({ $label })
+link-renumbered-more = …and { $count } more: see /deal list and /idea list.

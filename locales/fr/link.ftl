@@ -9,3 +9,7 @@ link-refused-same-platform = Les deux comptes ont déjà une identité { $platfo
 link-done = C'est relié ! Un seul compte vous répond désormais sur : { $identities }. Votre consommation a été additionnée et tout le reste a été transféré.
 link-refused-both-invoiced = Les deux comptes ont émis des factures, et chaque série de factures doit rester entière. Continuez avec le compte depuis lequel vous facturez : je ne peux pas les fusionner.
 link-refused-same-provider = Les deux comptes sont connectés à { $provider }, et un compte n’a qu’une connexion par service : je ne peux pas les fusionner. Continuez avec le compte dont vous voulez suivre la chaîne { $provider }.
+link-renumbered = Nouveaux numéros de ce qui a été transféré (un numéro n’est jamais réutilisé) :
+link-renumbered-deal = partenariat { $old } → partenariat { $new } ({ $label })
+link-renumbered-idea = idée { $old } → idée { $new } ({ $label })
+link-renumbered-more = …et { $count } de plus : voir /deal list et /idea list.

@@ -3,8 +3,10 @@
 //! into the one that issued the code, through every module's `AccountData` merger, in one
 //! transaction.
 //!
-//! Refused (with the reason) when both accounts have a paid plan, or when both have an identity
-//! on the same chat platform. The code is consumed either way.
+//! Refused (with the reason) when both accounts have a paid plan, both have issued invoices, or
+//! both have an identity on the same chat platform or a connection to the same provider. The code
+//! is consumed either way. Deals and ideas that had to be renumbered after the surviving account's
+//! highest number are listed in the reply, old number → new number.
 
 use chrono::{Duration, Utc};
 use rand::Rng;
@@ -13,7 +15,7 @@ use crate::app::App;
 use crate::bot::args::Args;
 use crate::bot::{AccountId, CommandResult, Invocation, Platform, Reply, Responder};
 use crate::db;
-use crate::domain::privacy;
+use crate::domain::privacy::{self, Renumbered};
 use crate::i18n::msg;
 
 const CODE_MINUTES: i64 = 10;
@@ -81,7 +83,7 @@ async fn redeem(app: &App, inv: &Invocation, code: &str, r: &dyn Responder) -> C
         return Err(refusal.into());
     }
     db::link_codes::carry_plan(&mut *tx, from, into).await?;
-    privacy::merge(&mut tx, from, into).await?;
+    let merged = privacy::merge(&mut tx, from, into).await?;
     let identities = db::accounts::identities(&mut *tx, into).await?;
     tx.commit().await?;
     let list = identities
@@ -92,11 +94,51 @@ async fn redeem(app: &App, inv: &Invocation, code: &str, r: &dyn Responder) -> C
         })
         .collect::<Vec<_>>()
         .join(", ");
-    let text = app
+    let mut text = app
         .i18n
         .render(inv.locale, &msg("link-done").arg("identities", list));
+    if let Some(renumbered) = renumbered_lines(app, inv, &merged.renumbered) {
+        text.push_str("\n\n");
+        text.push_str(&renumbered);
+    }
     r.send(Reply::text(text).private()).await?;
     Ok(())
+}
+
+/// At most this many renumbered objects are listed one by one; the rest are counted.
+const LISTED_RENUMBERED: usize = 15;
+
+/// "New numbers for what moved over:" and one line per object, or None when nothing changed
+/// number.
+fn renumbered_lines(app: &App, inv: &Invocation, renumbered: &[Renumbered]) -> Option<String> {
+    if renumbered.is_empty() {
+        return None;
+    }
+    let tr = |m| app.i18n.render(inv.locale, &m);
+    let mut lines = vec![tr(msg("link-renumbered"))];
+    lines.extend(renumbered.iter().take(LISTED_RENUMBERED).map(|r| {
+        let key = match r.kind {
+            "deal" => "link-renumbered-deal",
+            _ => "link-renumbered-idea",
+        };
+        format!(
+            "• {}",
+            tr(msg(key)
+                .arg("old", r.moved.old)
+                .arg("new", r.moved.new)
+                .arg("label", r.moved.label.clone()))
+        )
+    }));
+    if let Some(more) = renumbered
+        .len()
+        .checked_sub(LISTED_RENUMBERED)
+        .filter(|n| *n > 0)
+    {
+        lines.push(tr(
+            msg("link-renumbered-more").arg("count", i64::try_from(more).unwrap_or(i64::MAX))
+        ));
+    }
+    Some(lines.join("\n"))
 }
 
 /// Why two accounts may not be merged, if they may not.
@@ -130,8 +172,6 @@ async fn refusal(
             msg("link-refused-same-provider").arg("provider", provider_label(&provider)),
         ));
     }
-    // Objects with per-account numbers (ideas, deals) are renumbered after the survivor's highest
-    // by their mergers; listing the new numbers in the reply is still to do.
     Ok(None)
 }
 

@@ -409,7 +409,7 @@ pub async fn merge(
     db: &mut sqlx::PgConnection,
     from: AccountId,
     into: AccountId,
-) -> sqlx::Result<()> {
+) -> sqlx::Result<Vec<super::numbers::Moved>> {
     sqlx::query("SET CONSTRAINTS ai_ideas_content_fkey DEFERRED")
         .execute(&mut *db)
         .await?;
@@ -422,22 +422,24 @@ pub async fn merge(
     .bind(into.0)
     .execute(&mut *db)
     .await?;
-    sqlx::query(
+    let moved = sqlx::query_as(
         "WITH base AS (
              SELECT GREATEST(
                  COALESCE((SELECT last_number FROM object_numbers
                            WHERE user_id = $2 AND kind = 'idea'), 0),
                  COALESCE((SELECT max(number) FROM ai_ideas WHERE user_id = $2), 0)) AS n
          ), moved AS (
-             SELECT id, row_number() OVER (ORDER BY number) AS rn FROM ai_ideas WHERE user_id = $1
+             SELECT id, number AS old, row_number() OVER (ORDER BY number) AS rn
+             FROM ai_ideas WHERE user_id = $1
          )
          UPDATE ai_ideas a SET user_id = $2, updated_at = now(),
              number = CASE WHEN base.n = 0 THEN a.number ELSE base.n + moved.rn END
-         FROM base, moved WHERE a.id = moved.id",
+         FROM base, moved WHERE a.id = moved.id
+         RETURNING moved.old AS old, a.number AS new, a.title AS label",
     )
     .bind(from.0)
     .bind(into.0)
-    .execute(&mut *db)
+    .fetch_all(&mut *db)
     .await?;
     sqlx::query(
         "INSERT INTO object_numbers (user_id, kind, last_number)
@@ -463,5 +465,5 @@ pub async fn merge(
     .bind(into.0)
     .execute(&mut *db)
     .await?;
-    Ok(())
+    Ok(moved)
 }

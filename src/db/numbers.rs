@@ -4,6 +4,15 @@ use sqlx::PgExecutor;
 
 use crate::bot::AccountId;
 
+/// An object that moved to another account when two were linked: its number before and after,
+/// and what the creator recognises it by (a brand, a title).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Moved {
+    pub old: i64,
+    pub new: i64,
+    pub label: String,
+}
+
 /// The next number of `kind` for this account (1, 2, 3…), atomically.
 pub async fn next(db: impl PgExecutor<'_>, account: AccountId, kind: &str) -> sqlx::Result<i64> {
     sqlx::query_scalar(

@@ -22,6 +22,33 @@ pub struct Erased {
     pub kept: Vec<Msg>,
 }
 
+/// What a merge changed that the creator refers to: numbered objects that got a new number.
+#[derive(Debug, Default)]
+pub struct Merged {
+    pub renumbered: Vec<Renumbered>,
+}
+
+/// One object moved onto the surviving account under a new per-account number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Renumbered {
+    /// The object's kind, as in `object_numbers.kind` (`deal`, `idea`).
+    pub kind: &'static str,
+    pub moved: db::numbers::Moved,
+}
+
+impl Merged {
+    /// Notes the objects of `kind` whose number changed as they moved.
+    pub fn note(&mut self, kind: &'static str, mut moved: Vec<db::numbers::Moved>) {
+        moved.sort_by_key(|m| m.new);
+        self.renumbered.extend(
+            moved
+                .into_iter()
+                .filter(|m| m.old != m.new)
+                .map(|moved| Renumbered { kind, moved }),
+        );
+    }
+}
+
 #[async_trait]
 pub trait AccountData: Send + Sync {
     /// The tables this entry owns that reference `users`.
@@ -35,12 +62,14 @@ pub trait AccountData: Send + Sync {
         account: AccountId,
         out: &mut Erased,
     ) -> anyhow::Result<()>;
-    /// Moves everything of `from` onto `into` (two identities of one creator being linked).
+    /// Moves everything of `from` onto `into` (two identities of one creator being linked),
+    /// noting in `out` what the creator should know (objects that got new numbers).
     async fn merge(
         &self,
         db: &mut PgConnection,
         from: AccountId,
         into: AccountId,
+        out: &mut Merged,
     ) -> anyhow::Result<()>;
 }
 
@@ -110,15 +139,20 @@ pub async fn forget(db: &mut PgConnection, account: AccountId) -> anyhow::Result
 }
 
 /// Merges `from` into `into` and deletes `from`, in the caller's transaction.
-pub async fn merge(db: &mut PgConnection, from: AccountId, into: AccountId) -> anyhow::Result<()> {
+pub async fn merge(
+    db: &mut PgConnection,
+    from: AccountId,
+    into: AccountId,
+) -> anyhow::Result<Merged> {
+    let mut merged = Merged::default();
     for entry in registry() {
         entry
-            .merge(&mut *db, from, into)
+            .merge(&mut *db, from, into, &mut merged)
             .await
             .map_err(|e| e.context(entry.section()))?;
     }
     db::accounts::delete(&mut *db, from).await?;
-    Ok(())
+    Ok(merged)
 }
 
 /// Times in exports: RFC 3339, UTC, seconds.
@@ -174,6 +208,7 @@ impl AccountData for Identities {
         db: &mut PgConnection,
         from: AccountId,
         into: AccountId,
+        _out: &mut Merged,
     ) -> anyhow::Result<()> {
         db::accounts::move_identities(&mut *db, from, into).await?;
         db::numbers::merge(&mut *db, from, into).await?;
@@ -212,6 +247,7 @@ impl AccountData for Session {
         db: &mut PgConnection,
         from: AccountId,
         _into: AccountId,
+        _out: &mut Merged,
     ) -> anyhow::Result<()> {
         // Bound to the old account's chats; dropping them only means pressing a fresh button.
         self.erase(db, from, &mut Erased::default()).await
@@ -246,6 +282,7 @@ impl AccountData for Usage {
         db: &mut PgConnection,
         from: AccountId,
         into: AccountId,
+        _out: &mut Merged,
     ) -> anyhow::Result<()> {
         Ok(db::usage::merge(db, from, into).await?)
     }
@@ -284,6 +321,7 @@ impl AccountData for Jobs {
         db: &mut PgConnection,
         from: AccountId,
         into: AccountId,
+        _out: &mut Merged,
     ) -> anyhow::Result<()> {
         Ok(db::jobs::move_for_user(db, from.0, into.0).await?)
     }
@@ -332,6 +370,7 @@ impl AccountData for Files {
         db: &mut PgConnection,
         from: AccountId,
         into: AccountId,
+        _out: &mut Merged,
     ) -> anyhow::Result<()> {
         Ok(db::files::move_all(db, from, into).await?)
     }
@@ -376,6 +415,7 @@ impl AccountData for LinkCodes {
         db: &mut PgConnection,
         from: AccountId,
         _into: AccountId,
+        _out: &mut Merged,
     ) -> anyhow::Result<()> {
         // A code of the account being merged away would link a third account: it lapses.
         db::link_codes::delete_all(db, from).await?;

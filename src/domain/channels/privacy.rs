@@ -7,7 +7,7 @@ use sqlx::PgConnection;
 
 use crate::bot::AccountId;
 use crate::db;
-use crate::domain::privacy::{AccountData, Erased, rfc3339};
+use crate::domain::privacy::{AccountData, Erased, Merged, rfc3339};
 use crate::i18n::msg;
 
 pub struct Channels;
@@ -80,6 +80,7 @@ impl AccountData for Channels {
         db: &mut PgConnection,
         from: AccountId,
         into: AccountId,
+        _out: &mut Merged,
     ) -> anyhow::Result<()> {
         Ok(db::channels::merge(&mut *db, from, into).await?)
     }

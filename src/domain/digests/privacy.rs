@@ -8,7 +8,7 @@ use sqlx::PgConnection;
 
 use crate::bot::AccountId;
 use crate::db;
-use crate::domain::privacy::{AccountData, Erased};
+use crate::domain::privacy::{AccountData, Erased, Merged};
 use crate::i18n::msg;
 
 pub struct Digests;
@@ -59,6 +59,7 @@ impl AccountData for Digests {
         db: &mut PgConnection,
         from: AccountId,
         into: AccountId,
+        _out: &mut Merged,
     ) -> anyhow::Result<()> {
         Ok(db::digests::merge(&mut *db, from, into).await?)
     }

@@ -13,7 +13,7 @@ use sqlx::PgConnection;
 
 use crate::bot::AccountId;
 use crate::db;
-use crate::domain::privacy::{AccountData, Erased, rfc3339};
+use crate::domain::privacy::{AccountData, Erased, Merged, rfc3339};
 use crate::i18n::msg;
 
 pub struct Ideas;
@@ -102,7 +102,10 @@ impl AccountData for Ideas {
         db: &mut PgConnection,
         from: AccountId,
         into: AccountId,
+        out: &mut Merged,
     ) -> anyhow::Result<()> {
-        Ok(db::ideas::merge(&mut *db, from, into).await?)
+        let renumbered = db::ideas::merge(&mut *db, from, into).await?;
+        out.note("idea", renumbered);
+        Ok(())
     }
 }

@@ -11,7 +11,7 @@ use sqlx::PgConnection;
 use super::money::{Currency, decimal_string};
 use crate::bot::AccountId;
 use crate::db;
-use crate::domain::privacy::{AccountData, Erased, rfc3339};
+use crate::domain::privacy::{AccountData, Erased, Merged, rfc3339};
 use crate::i18n::msg;
 
 pub struct DealsAndInvoices;
@@ -100,10 +100,12 @@ impl AccountData for DealsAndInvoices {
         db: &mut PgConnection,
         from: AccountId,
         into: AccountId,
+        out: &mut Merged,
     ) -> anyhow::Result<()> {
         db::profiles::merge(&mut *db, from, into).await?;
         db::profiles::delete(&mut *db, from).await?;
-        db::deals::merge(&mut *db, from, into).await?;
+        let renumbered = db::deals::merge(&mut *db, from, into).await?;
+        out.note("deal", renumbered);
         db::invoices::merge(&mut *db, from, into).await?;
         Ok(())
     }

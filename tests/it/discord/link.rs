@@ -67,6 +67,13 @@ async fn linking_telegram_and_discord_keeps_everything_in_the_issuing_account() 
         .execute(&t.db.pool)
         .await
         .unwrap();
+    // The issuing account once numbered deals up to 5 (deals 2–5 since deleted): the absorbed
+    // deal 1 must not take a number it handed out before.
+    sqlx::query("INSERT INTO object_numbers (user_id, kind, last_number) VALUES ($1, 'deal', 5)")
+        .bind(telegram.0)
+        .execute(&t.db.pool)
+        .await
+        .unwrap();
     let before: Vec<(String, i64)> = {
         let mut v = Vec::new();
         for table in ["jobs", "stored_files"] {
@@ -91,6 +98,9 @@ async fn linking_telegram_and_discord_keeps_everything_in_the_issuing_account() 
         text.contains("Telegram") && text.contains("Discord"),
         "{text}"
     );
+    // What moved under a new number is listed, old → new.
+    assert!(text.contains("deal 1 → deal 6 (Brand)"), "{text}");
+    assert!(text.contains("idea 3 → idea 4 (Crêpes at 2 €)"), "{text}");
 
     // Both identities now resolve to the account that issued the code.
     let tg_now = accounts::resolve(&t.app.db, Platform::Telegram, "100", None)
@@ -126,6 +136,24 @@ async fn linking_telegram_and_discord_keeps_everything_in_the_issuing_account() 
     .unwrap();
     // Both accounts had idea #3: the absorbed one became #4, and the counter follows.
     assert_eq!(last, 4, "numbers continue after the higher counter");
+    let deals: Vec<(i64, String)> =
+        sqlx::query_as("SELECT number, brand FROM partnerships WHERE user_id = $1 ORDER BY number")
+            .bind(telegram.0)
+            .fetch_all(&t.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        deals,
+        vec![(1, "Brand".to_owned()), (6, "Brand".to_owned())]
+    );
+    let last_deal: i64 = sqlx::query_scalar(
+        "SELECT last_number FROM object_numbers WHERE user_id = $1 AND kind = 'deal'",
+    )
+    .bind(telegram.0)
+    .fetch_one(&t.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(last_deal, 6);
     assert_eq!(count(&t, "chat_identities", telegram.0).await, 2);
 
     // The code worked once.

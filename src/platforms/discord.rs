@@ -73,7 +73,9 @@ pub async fn start(
             let discord = discord.clone();
             let guild = settings.guild_id;
             tasks.spawn(async move {
-                if let Err(e) = register_if_changed(&discord, application_id, guild).await {
+                let registered =
+                    register_if_changed(&discord.app, &discord.rest, application_id, guild).await;
+                if let Err(e) = registered {
                     tracing::error!(error = ?e, "Discord command registration failed");
                 }
             });
@@ -95,13 +97,16 @@ pub async fn start(
     }
 }
 
-/// Registers each scope whose payload changed since the last registration.
-async fn register_if_changed(
-    discord: &Discord,
+/// Registers each scope whose payload changed since the last registration (start-up does this,
+/// so a deploy with changed manifests updates Discord once, and restarts cost no request).
+/// Returns the keys of the scopes registered (`global`, `guild:ID`).
+pub async fn register_if_changed(
+    app: &App,
+    rest: &Rest,
     application_id: u64,
     guild: Option<u64>,
-) -> anyhow::Result<()> {
-    let app = &discord.app;
+) -> anyhow::Result<Vec<String>> {
+    let mut registered = Vec::new();
     for scope in register::scopes(guild) {
         let payload = register::payload(&app.i18n, &app.manifests, scope);
         let hash = register::hash(&payload);
@@ -113,11 +118,12 @@ async fn register_if_changed(
         {
             continue;
         }
-        register::put(&discord.rest, application_id, scope, payload).await?;
+        register::put(rest, application_id, scope, payload).await?;
         crate::db::discord_registrations::record(&app.db, &key, &hash).await?;
         tracing::info!(scope = %key, "Discord commands registered");
+        registered.push(key);
     }
-    Ok(())
+    Ok(registered)
 }
 
 /// `creatorpilot register-commands`: registers globally, and to `DISCORD_GUILD_ID` when set.

@@ -214,3 +214,61 @@ async fn missing_access_marks_the_destination_unreachable_and_5xx_is_refused() {
             .all(|p| p.json["content"].as_str().unwrap().chars().count() <= 2000)
     );
 }
+
+#[tokio::test]
+async fn start_up_registers_commands_only_when_the_manifests_changed() {
+    let h = Harness::start(&[
+        ("DISCORD_BOT_TOKEN", "fake-token"),
+        ("DISCORD_APPLICATION_ID", APP_ID),
+        ("DISCORD_GUILD_ID", "600"),
+    ])
+    .await;
+    let global_path = format!("/api/v10/applications/{APP_ID}/commands");
+    let is_put = |r: &crate::discord::fake::Recorded| r.method == "PUT";
+    // The first start registers both scopes and remembers what it sent.
+    h.fake
+        .wait_for_count("start-up registrations", 2, Duration::from_secs(5), is_put)
+        .await;
+    let mut stored = 0;
+    for _ in 0..500 {
+        stored = sqlx::query_scalar::<_, i64>("SELECT count(*) FROM discord_registrations")
+            .fetch_one(&h.t.db.pool)
+            .await
+            .unwrap();
+        if stored == 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(stored, 2);
+
+    // A restart with the same manifests sends nothing.
+    let rest = creatorpilot::platforms::discord::rest::Rest::new(
+        &h.t.app.settings.discord.api_url,
+        h.t.app.settings.discord.bot_token.clone(),
+    )
+    .unwrap();
+    let app_id: u64 = APP_ID.parse().unwrap();
+    let again =
+        creatorpilot::platforms::discord::register_if_changed(&h.t.app, &rest, app_id, Some(600))
+            .await
+            .unwrap();
+    assert!(again.is_empty(), "{again:?}");
+    assert_eq!(h.fake.requests_matching(is_put).len(), 2);
+
+    // Manifests changed since the global registration (its stored hash no longer matches):
+    // only that scope is sent again.
+    sqlx::query("UPDATE discord_registrations SET payload_hash = 'older' WHERE scope = 'global'")
+        .execute(&h.t.db.pool)
+        .await
+        .unwrap();
+    let changed =
+        creatorpilot::platforms::discord::register_if_changed(&h.t.app, &rest, app_id, Some(600))
+            .await
+            .unwrap();
+    assert_eq!(changed, vec!["global".to_owned()]);
+    let puts = h.fake.requests_matching(is_put);
+    assert_eq!(puts.len(), 3);
+    assert_eq!(puts[2].path, global_path);
+    assert!(find(&puts[2].json, "help").is_some());
+}

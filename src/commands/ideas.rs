@@ -208,7 +208,11 @@ async fn generate(
     };
     let message = r.send(Reply::text(thinking.clone())).await?;
 
-    let (result, partial) = stream_with_edits(app, &request, r, &message, &thinking).await;
+    let Streamed {
+        result,
+        partial,
+        last_edit,
+    } = stream_with_edits(app, &request, r, &message, &thinking).await;
     record(app, inv, "ideas", ai.model(), &result).await;
     let text = match result {
         Ok(completion) => completion.text,
@@ -216,6 +220,7 @@ async fn generate(
         Err(AiError::Truncated(_)) => partial,
         Err(e) => {
             plans::release(&app.db, inv.account, Feature::Ideas).await?;
+            edit_interval_passed(last_edit).await;
             r.edit(&message, Reply::text(tr(&ai_error(&e)))).await?;
             return Ok(());
         }
@@ -231,6 +236,7 @@ async fn generate(
     }
     if ideas.is_empty() {
         plans::release(&app.db, inv.account, Feature::Ideas).await?;
+        edit_interval_passed(last_edit).await;
         r.edit(&message, Reply::text(tr(&msg("ideas-ai-malformed"))))
             .await?;
         return Ok(());
@@ -249,6 +255,7 @@ async fn generate(
     let refine =
         buttons::reply_button(app, inv, "ideas-button-refine", ButtonAction::RefineIdeas).await?;
     let heading = tr(&msg("ideas-heading").arg("count", i64::try_from(ideas.len()).unwrap_or(0)));
+    edit_interval_passed(last_edit).await;
     r.edit(
         &message,
         Reply::text(heading)
@@ -262,20 +269,30 @@ async fn generate(
     Ok(())
 }
 
-/// Streams the answer, editing `message` with each newly complete idea (throttled). Returns
-/// the outcome and the text received, which a cut stream still has.
+/// What a stream left: its outcome, the text received (a cut stream still has it), and when
+/// the streaming message was last edited.
+struct Streamed {
+    result: Result<Completion, AiError>,
+    partial: String,
+    last_edit: Option<Instant>,
+}
+
+/// Streams the answer, editing `message` with each newly complete idea, at most once per
+/// `EDIT_INTERVAL`: an idea that completes sooner is shown as soon as the interval has passed,
+/// not held back until the next one.
 async fn stream_with_edits(
     app: &App,
     request: &ChatRequest,
     r: &dyn Responder,
     message: &MessageId,
     thinking: &str,
-) -> (Result<Completion, AiError>, String) {
+) -> Streamed {
     let Some(ai) = app.ai.as_ref() else {
-        return (
-            Err(AiError::Other("no model configured".into())),
-            String::new(),
-        );
+        return Streamed {
+            result: Err(AiError::Other("no model configured".into())),
+            partial: String::new(),
+            last_edit: None,
+        };
     };
     let (tx, mut rx) = tokio::sync::watch::channel(String::new());
     let mut on_text = move |text: &str| {
@@ -286,22 +303,39 @@ async fn stream_with_edits(
     tokio::pin!(stream);
     let mut shown = 0;
     let mut last_edit: Option<Instant> = None;
+    let mut waiting = false;
     let result = loop {
-        tokio::select! {
-            result = &mut stream => break result,
-            Ok(()) = rx.changed() => {
-                let text = rx.borrow_and_update().clone();
-                let ideas = draft::complete_objects(&text);
-                let due = last_edit.is_none_or(|t| t.elapsed() >= EDIT_INTERVAL);
-                if ideas.len() > shown && due {
-                    shown = ideas.len();
-                    last_edit = Some(Instant::now());
-                    let preview = preview(thinking, &ideas);
-                    if let Err(e) = r.edit(message, Reply::text(preview)).await {
-                        tracing::debug!(error = ?e, "a streaming edit failed");
-                    }
-                }
+        // When an idea is waiting for the interval to pass: the moment it may be shown.
+        let next_edit = last_edit
+            .filter(|_| waiting)
+            .map(|t| tokio::time::Instant::from_std(t + EDIT_INTERVAL));
+        let wake = async {
+            match next_edit {
+                Some(at) => tokio::time::sleep_until(at).await,
+                None => std::future::pending().await,
             }
+        };
+        let text = tokio::select! {
+            result = &mut stream => break result,
+            Ok(()) = rx.changed() => rx.borrow_and_update().clone(),
+            () = wake => rx.borrow().clone(),
+        };
+        let ideas = draft::complete_objects(&text);
+        if ideas.len() <= shown {
+            continue;
+        }
+        if last_edit.is_some_and(|t| t.elapsed() < EDIT_INTERVAL) {
+            waiting = true;
+            continue;
+        }
+        waiting = false;
+        shown = ideas.len();
+        last_edit = Some(Instant::now());
+        if let Err(e) = r
+            .edit(message, Reply::text(preview(thinking, &ideas)))
+            .await
+        {
+            tracing::debug!(error = ?e, "a streaming edit failed");
         }
     };
     tracing::debug!(
@@ -310,7 +344,19 @@ async fn stream_with_edits(
         "ideas streamed"
     );
     let partial = rx.borrow().clone();
-    (result, partial)
+    Streamed {
+        result,
+        partial,
+        last_edit,
+    }
+}
+
+/// Waits until the streaming message may be edited again (the heading after the stream keeps
+/// the same pace as the stream).
+async fn edit_interval_passed(last_edit: Option<Instant>) {
+    if let Some(t) = last_edit {
+        tokio::time::sleep_until(tokio::time::Instant::from_std(t + EDIT_INTERVAL)).await;
+    }
 }
 
 /// The streaming message: the heading and one line per idea complete so far (never raw JSON).

@@ -120,6 +120,39 @@ async fn ideas_used(t: &TestApp) -> i64 {
 }
 
 #[tokio::test]
+async fn ideas_closer_than_the_edit_interval_show_once_it_passes_and_the_heading_keeps_the_pace() {
+    // An idea every 450 ms: faster than the one-edit-a-second pace.
+    let fake = FakeAi::start(vec![stream(5, Duration::from_millis(450))]).await;
+    let t = app_with_ai(&fake, &[]).await;
+    with_content(&t, "1").await;
+    let r = say(&t, "1", "/ideas cuisine").await;
+
+    let edits = r.edits.lock().unwrap().clone();
+    let message: Vec<_> = edits.iter().filter(|(i, ..)| *i == 0).collect();
+    assert!(
+        message.last().unwrap().1.blocks[0].starts_with("Here are 5 ideas."),
+        "{message:?}"
+    );
+    // Every edit of the message, the final heading included, keeps the one-second pace.
+    for pair in message.windows(2) {
+        let gap = pair[1].2 - pair[0].2;
+        assert!(gap >= Duration::from_millis(950), "edits {gap:?} apart");
+    }
+    // Idea 2 completed 450 ms after idea 1 was shown: it appears as soon as the second has
+    // passed (with idea 3), not only when idea 4 arrives.
+    let gap = message[1].2 - message[0].2;
+    assert!(
+        gap < Duration::from_millis(1250),
+        "second edit {gap:?} after the first"
+    );
+    assert!(
+        message[1].1.blocks[0].contains("2. Idea 2"),
+        "{:?}",
+        message[1].1
+    );
+}
+
+#[tokio::test]
 async fn a_streamed_brainstorm_shows_each_idea_as_it_completes_then_one_message_per_idea() {
     let fake = FakeAi::start(vec![stream(5, Duration::from_millis(1100))]).await;
     let t = app_with_ai(&fake, &[]).await;

@@ -60,3 +60,13 @@ digest-milestone-followers = 🎉 { $platform } passed { $threshold } followers.
 digest-milestone-views = 🎉 «{ $title }» passed { $threshold } views on { $platform }.
 digest-outperformer = 🚀 «{ $title }» ({ $platform }): { $views } views at { $days } days old, { $ratio }× your usual.
 forget-erased-digests = { $count } digest subscriptions
+digest-plan-limit = Your { $plan } plan sends the digest to { $limit ->
+        [one] one destination
+       *[other] { $limit } destinations
+    }, and { $limit ->
+        [one] it is
+       *[other] they are
+    } in use. { $more ->
+        [0] Turn one off with /digest off first (/digest status lists them).
+       *[other] Turn one off with /digest off (/digest status lists them), or move to the { $next } plan for { $more }: see /plan.
+    }

@@ -60,3 +60,13 @@ digest-milestone-followers = 🎉 { $platform } a dépassé { $threshold } abonn
 digest-milestone-views = 🎉 « { $title } » a dépassé { $threshold } vues sur { $platform }.
 digest-outperformer = 🚀 « { $title } » ({ $platform }) : { $views } vues à { $days } jours, { $ratio }× vos vues habituelles.
 forget-erased-digests = { $count } abonnements au récap
+digest-plan-limit = Votre offre { $plan } envoie le résumé à { $limit ->
+        [one] une destination
+       *[other] { $limit } destinations
+    }, déjà { $limit ->
+        [one] utilisée
+       *[other] utilisées
+    }. { $more ->
+        [0] Désactivez-en une avec /digest off d’abord (/digest status les liste).
+       *[other] Désactivez-en une avec /digest off (/digest status les liste), ou passez à l’offre { $next } pour { $more } : voir /plan.
+    }

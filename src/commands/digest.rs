@@ -18,6 +18,7 @@ use crate::commands::{ButtonAction, QuestionPurpose};
 use crate::db;
 use crate::db::digests::{NewSubscription, Subscription};
 use crate::domain::digests::{self, Composed, OnRequest, schedule};
+use crate::domain::plans::{self, Holding, Room};
 use crate::format;
 use crate::i18n::{Locale, msg};
 use crate::render::chart::Theme;
@@ -76,14 +77,26 @@ async fn on(app: &App, inv: &Invocation, request: OnRequest, r: &dyn Responder) 
         }
     };
     let destination = own_destination(inv, request.here);
-    let existing = db::digests::find(&app.db, inv.account, &destination).await?;
+    let mut tx = app.db.begin().await?;
+    let existing = db::digests::find(&mut *tx, inv.account, &destination).await?;
+    if existing.as_ref().is_none_or(|s| s.status != "active")
+        && let Room::Full { plan, limit, next } = plans::room_for(
+            &mut tx,
+            &app.plans,
+            inv.account,
+            Holding::DigestDestinations,
+        )
+        .await?
+    {
+        return Err(super::plan::full(app, inv, "digest-plan-limit", plan, limit, next).into());
+    }
     let send_at = request
         .time
         .or(existing.as_ref().map(|s| s.send_at))
         .unwrap_or(schedule::DEFAULT_TIME);
     let now = Utc::now();
     let sub = db::digests::upsert(
-        &app.db,
+        &mut *tx,
         &NewSubscription {
             account: inv.account,
             destination: &destination,
@@ -95,6 +108,7 @@ async fn on(app: &App, inv: &Invocation, request: OnRequest, r: &dyn Responder) 
         },
     )
     .await?;
+    tx.commit().await?;
     let next = schedule::next_send(now, zone, send_at, sub.last_local_date).with_timezone(&zone);
     let text = app.i18n.render(
         inv.locale,

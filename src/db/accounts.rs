@@ -38,6 +38,17 @@ pub async fn find_by_identity(
     .await
 }
 
+/// The account's plan, with its row locked until the transaction ends (`None`: no such account).
+pub async fn lock_plan(
+    db: impl PgExecutor<'_>,
+    account: AccountId,
+) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar("SELECT plan FROM users WHERE id = $1 FOR UPDATE")
+        .bind(account.0)
+        .fetch_optional(db)
+        .await
+}
+
 pub async fn get(db: impl PgExecutor<'_>, account: AccountId) -> sqlx::Result<Option<AccountRow>> {
     sqlx::query_as(concat!(
         "SELECT ",

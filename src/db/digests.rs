@@ -100,6 +100,16 @@ pub async fn find(
     .await
 }
 
+/// How many active subscriptions (destinations receiving the digest) the account has.
+pub async fn count_active(db: impl PgExecutor<'_>, account: AccountId) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "SELECT count(*) FROM digest_subscriptions WHERE user_id = $1 AND status = 'active'",
+    )
+    .bind(account.0)
+    .fetch_one(db)
+    .await
+}
+
 /// Pauses one subscription, or every one of the account when `id` is `None`. Returns how many
 /// were active.
 pub async fn pause(

@@ -20,6 +20,7 @@ use crate::app::App;
 use crate::bot::AccountId;
 use crate::db;
 use crate::db::digests::Subscription;
+use crate::domain::plans;
 use crate::i18n::{Locale, Msg, msg};
 use crate::render::chart::{self, Theme};
 
@@ -92,7 +93,12 @@ pub async fn compose(
             empty: true,
         });
     };
-    let summary = summary::write(app, locale, &digest).await;
+    // The AI summary is a paid feature; every plan gets the one written from the numbers.
+    let summary = if plans::has_ai_summary(&app.db, &app.plans, account).await? {
+        summary::write(app, locale, &digest).await
+    } else {
+        text::summary(&app.i18n, locale, &digest)
+    };
     let mut blocks = vec![
         text::heading(&app.i18n, locale, &digest, yesterday),
         summary,

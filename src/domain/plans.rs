@@ -2,6 +2,8 @@
 //!
 //! `reserve` checks and counts in one statement, so concurrent requests never exceed a limit;
 //! `release` gives a unit back when the work it paid for failed. Months are UTC calendar months.
+//! Things an account holds at once (digest destinations) are checked by `room_for` under a lock
+//! on the account row, inside the transaction that adds one.
 
 use chrono::{Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -160,6 +162,72 @@ pub async fn reserve(
 /// Gives back the unit `reserve` counted this month.
 pub async fn release(db_pool: &PgPool, account: AccountId, feature: Feature) -> sqlx::Result<()> {
     db::usage::release(db_pool, account, feature.as_str(), current_month().0).await
+}
+
+/// Something an account holds a limited number of at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Holding {
+    DigestDestinations,
+}
+
+impl Holding {
+    pub fn limit(self, limits: &Limits) -> i64 {
+        match self {
+            Holding::DigestDestinations => limits.digest_destinations,
+        }
+    }
+}
+
+/// Whether one more of a holding fits the account's plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Room {
+    Fits,
+    /// The plan's `limit` is reached; `next` is the next plan up and its limit, if any.
+    Full {
+        plan: PlanName,
+        limit: i64,
+        next: Option<(PlanName, i64)>,
+    },
+}
+
+/// Locks the account row (concurrent requests of one account queue here until the caller's
+/// transaction ends) and says whether one more `holding` fits besides those already held.
+/// The caller adds the new one in the same transaction.
+pub async fn room_for(
+    tx: &mut sqlx::PgConnection,
+    plans: &Plans,
+    account: AccountId,
+    holding: Holding,
+) -> sqlx::Result<Room> {
+    let plan = db::accounts::lock_plan(&mut *tx, account)
+        .await?
+        .as_deref()
+        .and_then(PlanName::parse)
+        .unwrap_or_default();
+    let held = match holding {
+        Holding::DigestDestinations => db::digests::count_active(&mut *tx, account).await?,
+    };
+    let limit = holding.limit(plans.limits(plan));
+    Ok(if held < limit {
+        Room::Fits
+    } else {
+        Room::Full {
+            plan,
+            limit,
+            next: plan
+                .next()
+                .map(|next| (next, holding.limit(plans.limits(next)))),
+        }
+    })
+}
+
+/// Whether the account's plan includes AI summaries in digests.
+pub async fn has_ai_summary(
+    db_pool: &PgPool,
+    plans: &Plans,
+    account: AccountId,
+) -> sqlx::Result<bool> {
+    Ok(plans.limits(plan_of(db_pool, account).await?).ai_summary)
 }
 
 pub async fn plan_of(db_pool: &PgPool, account: AccountId) -> sqlx::Result<PlanName> {

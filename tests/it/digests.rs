@@ -200,6 +200,25 @@ async fn digest_on_asks_the_zone_once_then_lists_pauses_and_themes() {
         vec![t.app.i18n.tr(Locale::En, "digest-here-admins-only")]
     );
     msg_in_group.is_admin = true;
+    // The free plan sends the digest to one destination, and the DM is using it.
+    let group = Recorder::default();
+    creatorpilot::bot::dispatch::handle(&t.app, msg_in_group.clone(), &group).await;
+    assert_eq!(
+        group.texts(),
+        vec![
+            "Your Free plan sends the digest to one destination, and it is in use. Turn one off \
+             with /digest off (/digest status lists them), or move to the Creator plan for 3: \
+             see /plan."
+        ]
+    );
+    assert_eq!(
+        count(&t, "SELECT count(*) FROM digest_subscriptions").await,
+        1
+    );
+    sqlx::query("UPDATE users SET plan = 'creator'")
+        .execute(&t.db.pool)
+        .await
+        .unwrap();
     let group = Recorder::default();
     creatorpilot::bot::dispatch::handle(&t.app, msg_in_group, &group).await;
     assert!(group.texts()[0].contains("at 19:00 (Europe/Paris) in this Telegram chat"));
@@ -503,6 +522,10 @@ mod summary {
     use crate::ai::fake::{Answer, FakeAi};
 
     async fn digest_with_model(answer: Answer) -> (String, FakeAi) {
+        digest_on_plan("creator", answer).await
+    }
+
+    async fn digest_on_plan(plan: &str, answer: Answer) -> (String, FakeAi) {
         let fake = FakeAi::start(vec![answer]).await;
         let t = app_with(&[
             ("OPENAI_BASE_URL", fake.base_url.as_str()),
@@ -510,10 +533,24 @@ mod summary {
         ])
         .await;
         let account = account(&t, "1").await;
+        sqlx::query("UPDATE users SET plan = $1")
+            .bind(plan)
+            .execute(&t.db.pool)
+            .await
+            .unwrap();
         seed(&t, account).await;
         let r = say(&t, "1", "/digest now").await;
         let blocks = first_reply(&r).blocks;
         (blocks[1].clone(), fake)
+    }
+
+    #[tokio::test]
+    async fn the_free_plan_gets_the_summary_from_the_numbers_without_asking_the_model() {
+        let written = "A steady day at 1,590 views.";
+        let (summary, fake) = digest_on_plan("free", Answer::Json(written.into())).await;
+        assert_ne!(summary, written);
+        assert!(summary.contains("1,590"), "{summary}");
+        assert!(fake.requests().is_empty(), "the model was asked");
     }
 
     #[tokio::test]

@@ -117,3 +117,58 @@ async fn a_paid_plan_gets_its_own_limit() {
         }
     );
 }
+
+#[tokio::test]
+async fn twenty_parallel_digest_destinations_on_a_plan_of_ten_give_exactly_ten() {
+    let t = app().await;
+    let account = accounts::resolve(&t.app.db, Platform::Telegram, "1", None)
+        .await
+        .unwrap()
+        .id;
+    sqlx::query("UPDATE users SET plan = 'pro', time_zone = 'Europe/Paris' WHERE id = $1")
+        .bind(account.0)
+        .execute(&t.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        t.app.plans.pro.digest_destinations, 10,
+        "the shipped pro plan"
+    );
+
+    // Twenty groups where the creator is an admin ask for the digest at once.
+    let mut tasks = Vec::new();
+    for group in 0..20 {
+        let app = t.app.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut inv = crate::engine::incoming(
+                Platform::Telegram,
+                "1",
+                &format!("-100{group}"),
+                creatorpilot::bot::Input::Line("/digest on here".into()),
+            );
+            inv.chat.private = false;
+            inv.is_admin = true;
+            let r = crate::engine::Recorder::default();
+            creatorpilot::bot::dispatch::handle(&app, inv, &r).await;
+            r.texts().join("\n")
+        }));
+    }
+    let mut answers = Vec::new();
+    for task in tasks {
+        answers.push(task.await.unwrap());
+    }
+    let on = answers
+        .iter()
+        .filter(|a| a.contains("every day at"))
+        .count();
+    let refused = answers
+        .iter()
+        .filter(|a| a.starts_with("Your Pro plan sends the digest to 10 destinations"))
+        .count();
+    assert_eq!((on, refused), (10, 10), "{answers:#?}");
+    let stored: i64 = sqlx::query_scalar("SELECT count(*) FROM digest_subscriptions")
+        .fetch_one(&t.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(stored, 10);
+}

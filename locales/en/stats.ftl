@@ -24,3 +24,7 @@ stats-bad-period = I don't know the period "{ $period }". Use 7d, 28d, 90d, 365d
 stats-period-reversed = That range ends before it starts. Write the earlier date first, for example 2026-10-01..2026-10-31.
 stats-period-future = That range starts in the future. Pick dates up to today.
 stats-period-too-long = That range is longer than two years. Pick a shorter one, or use 365d.
+stats-plan-history = Your { $plan } plan keeps { $limit } days of history, and this period starts earlier. { $more ->
+        [0] Pick a period within the last { $limit } days.
+       *[other] Pick a period within the last { $limit } days, or move to the { $next } plan for { $more } days: see /plan.
+    }

@@ -24,3 +24,7 @@ stats-bad-period = Je ne connais pas la période « { $period } ». Utilisez 7
 stats-period-reversed = Cette plage se termine avant de commencer. Écrivez d'abord la date la plus ancienne, par exemple 2026-10-01..2026-10-31.
 stats-period-future = Cette plage commence dans le futur. Choisissez des dates jusqu'à aujourd'hui.
 stats-period-too-long = Cette plage dépasse deux ans. Choisissez-en une plus courte, ou utilisez 365d.
+stats-plan-history = Votre offre { $plan } conserve { $limit } jours d’historique, et cette période commence avant. { $more ->
+        [0] Choisissez une période dans les { $limit } derniers jours.
+       *[other] Choisissez une période dans les { $limit } derniers jours, ou passez à l’offre { $next } pour { $more } jours : voir /plan.
+    }

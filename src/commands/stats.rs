@@ -4,7 +4,7 @@
 //! `/stats add PLATFORM DATE views=N likes=N comments=N shares=N followers=N [watch_minutes=N]`:
 //! manual numbers where no API fits. Any subset of metrics; `followers` is the total that day.
 
-use chrono::Utc;
+use chrono::{Duration, Utc};
 
 use crate::app::App;
 use crate::bot::args::Args;
@@ -14,6 +14,7 @@ use crate::db::channels::DayMetrics;
 use crate::domain::channels::Provider;
 use crate::domain::channels::manual::{self, METRICS, ManualError};
 use crate::domain::digests;
+use crate::domain::plans;
 use crate::domain::stats::report::Report;
 use crate::domain::stats::{Period, PeriodError, period};
 use crate::i18n::msg;
@@ -42,6 +43,13 @@ pub async fn show(
         PeriodError::Future => msg("stats-period-future"),
         PeriodError::TooLong => msg("stats-period-too-long"),
     })?;
+    // The plan's history depth: how far back a period may start.
+    let plan = plans::plan_of(&app.db, inv.account).await?;
+    let history = app.plans.limits(plan).history_days;
+    if period.first < today - Duration::days(history) {
+        let next = app.plans.next_limit(plan, |l| l.history_days);
+        return Err(super::plan::full(app, inv, "stats-plan-history", plan, history, next).into());
+    }
     let provider = platform.and_then(Provider::parse);
     r.typing().await.ok();
     let report = Report::load(&app.db, inv.account, period, provider).await?;

@@ -108,6 +108,15 @@ impl Plans {
             .map_err(|e| anyhow::anyhow!("{origin} is not a valid plans file: {e}"))
     }
 
+    /// The plan above `plan` and its value of a limit, for "the next plan gives…" sentences.
+    pub fn next_limit(
+        &self,
+        plan: PlanName,
+        limit: impl Fn(&Limits) -> i64,
+    ) -> Option<(PlanName, i64)> {
+        plan.next().map(|next| (next, limit(self.limits(next))))
+    }
+
     pub fn limits(&self, plan: PlanName) -> &Limits {
         match plan {
             PlanName::Free => &self.free,
@@ -214,9 +223,7 @@ pub async fn room_for(
         Room::Full {
             plan,
             limit,
-            next: plan
-                .next()
-                .map(|next| (next, holding.limit(plans.limits(next)))),
+            next: plans.next_limit(plan, |l| holding.limit(l)),
         }
     })
 }

@@ -164,6 +164,23 @@ async fn stats_refuse_periods_they_cannot_read() {
     ] {
         assert_eq!(say(&t, "1", line).await.texts(), vec![expected], "{line}");
     }
+
+    // The free plan keeps 28 days of history: 28d reads, 90d says what the next plan keeps.
+    let account = account(&t, "1").await;
+    seed(&t, account).await;
+    assert!(say(&t, "1", "/stats 28d").await.texts()[0].starts_with("📊"));
+    assert_eq!(
+        say(&t, "1", "/stats 90d").await.texts(),
+        vec![
+            "Your Free plan keeps 28 days of history, and this period starts earlier. Pick a \
+             period within the last 28 days, or move to the Creator plan for 365 days: see /plan."
+        ]
+    );
+    sqlx::query("UPDATE users SET plan = 'creator'")
+        .execute(&t.db.pool)
+        .await
+        .unwrap();
+    assert!(say(&t, "1", "/stats 90d").await.texts()[0].starts_with("📊"));
 }
 
 #[tokio::test]

@@ -67,20 +67,33 @@ pub fn signed(value: i64, locale: Locale) -> String {
 /// A short number for chart axes and tight places: `950`, `1.2k`, `12k`, `3.4M` (`1,2 k`,
 /// `3,4 M` in French).
 pub fn compact(value: i64, locale: Locale) -> String {
-    let abs = value.unsigned_abs();
-    let (divisor, suffix) = match abs {
-        0..1_000 => return number(value, locale),
-        1_000..1_000_000 => (1_000, "k"),
-        1_000_000..1_000_000_000 => (1_000_000, "M"),
-        _ => (1_000_000_000, "B"),
-    };
-    // One decimal below 10 of the unit, none above; rounded half away from zero.
-    let tenths = (abs * 10 + divisor / 2) / divisor;
+    const UNITS: [(u128, &str); 3] = [(1_000, "k"), (1_000_000, "M"), (1_000_000_000, "B")];
+    let abs = u128::from(value.unsigned_abs());
+    if abs < 1_000 {
+        return number(value, locale);
+    }
     let (_, decimal) = separators(locale);
-    let mut text = if tenths < 100 && !tenths.is_multiple_of(10) {
-        format!("{}{decimal}{}", tenths / 10, tenths % 10)
-    } else {
-        ((tenths + 5) / 10).to_string()
+    // The largest unit not above the value; a value that rounds up to 1000 of it (999,999 →
+    // "1000k") is written with the next unit instead ("1M").
+    let mut unit = UNITS.iter().rposition(|(d, _)| *d <= abs).unwrap_or(0);
+    let (mut text, suffix) = loop {
+        let (divisor, suffix) = UNITS[unit];
+        // One decimal below 10 of the unit, none above; rounded half away from zero, once.
+        let tenths = (abs * 10 + divisor / 2) / divisor;
+        if tenths < 100 {
+            let text = if tenths.is_multiple_of(10) {
+                (tenths / 10).to_string()
+            } else {
+                format!("{}{decimal}{}", tenths / 10, tenths % 10)
+            };
+            break (text, suffix);
+        }
+        let whole = (abs + divisor / 2) / divisor;
+        if whole >= 1_000 && unit + 1 < UNITS.len() {
+            unit += 1;
+            continue;
+        }
+        break (whole.to_string(), suffix);
     };
     if value < 0 {
         text.insert(0, '-');
@@ -170,7 +183,14 @@ mod tests {
         assert_eq!(compact(12_345, Locale::En), "12k");
         assert_eq!(compact(3_400_000, Locale::Fr), "3,4\u{a0}M");
         assert_eq!(compact(-2_500, Locale::En), "-2.5k");
-        assert_eq!(compact(999_999, Locale::En), "1000k");
+        // Rounded once: 12.45k is 12k (not 12.5 then 13), 9,960 is 10k.
+        assert_eq!(compact(12_450, Locale::En), "12k");
+        assert_eq!(compact(9_960, Locale::En), "10k");
+        assert_eq!(compact(999_499, Locale::En), "999k");
+        // What rounds to a thousand units takes the next unit.
+        assert_eq!(compact(999_999, Locale::En), "1M");
+        assert_eq!(compact(999_600_000, Locale::Fr), "1\u{a0}Md");
+        assert_eq!(compact(i64::MIN, Locale::En), "-9223372037B");
     }
 
     #[test]

@@ -165,7 +165,8 @@ pub struct JobContext<'a> {
     pub id: i64,
     pub worker: &'a str,
     pub attempts: i32,
-    finalized: bool,
+    /// Set by `send`, which finalizes the job itself: the outcome for the jobs metric.
+    finalized: Option<&'static str>,
 }
 
 impl<'a> JobContext<'a> {
@@ -175,7 +176,7 @@ impl<'a> JobContext<'a> {
             id,
             worker,
             attempts,
-            finalized: false,
+            finalized: None,
         }
     }
 
@@ -195,7 +196,12 @@ impl<'a> JobContext<'a> {
             .notifiers
             .send(&self.app.db, destination, reply)
             .await;
-        self.finalized = true;
+        self.finalized = Some(match outcome {
+            SendOutcome::Delivered => "sent",
+            SendOutcome::Refused { .. } => "refused",
+            SendOutcome::Unreachable => "unreachable",
+            SendOutcome::Unknown => "uncertain",
+        });
         match outcome {
             SendOutcome::Delivered => {
                 db::jobs::complete(&self.app.db, self.id, self.worker).await?;
@@ -486,15 +492,15 @@ pub async fn run_one(
         id: row.id,
         worker,
         attempts: row.attempts,
-        finalized: false,
+        finalized: None,
     };
     let result = match decode(&row.kind, row.payload) {
         Ok(job) => execute(job, &mut ctx).await,
         Err(e) => Err(JobError::Fatal(e)),
     };
     let outcome = match (&result, ctx.finalized) {
-        (Ok(()), true) => "sent",
-        (Ok(()), false) => {
+        (Ok(()), Some(sent)) => sent,
+        (Ok(()), None) => {
             db::jobs::complete(&app.db, row.id, worker).await?;
             "done"
         }

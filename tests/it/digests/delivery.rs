@@ -439,6 +439,15 @@ async fn telegram_500_is_retried_later_with_backoff_and_sent_once() {
     );
     assert_digest_without_numbers(t, &attempts[1..], Locale::En);
     assert_digest_without_numbers(t, &sends_to(&tg.fake, 2), Locale::En);
+    // The jobs metric tells the refusal apart from the two digests that arrived.
+    let counted = |outcome: &str| {
+        t.app
+            .metrics
+            .jobs
+            .with_label_values(&["digest", outcome])
+            .get()
+    };
+    assert_eq!((counted("sent"), counted("refused")), (2, 1));
 }
 
 #[tokio::test]

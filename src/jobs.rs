@@ -363,9 +363,9 @@ async fn execute(job: Job, ctx: &mut JobContext<'_>) -> Result<(), JobError> {
                 crate::bot::buttons::Lifetime::Proactive,
             )
             .await?;
-            if ctx.send(&destination, reply).await? == SendOutcome::Unreachable {
-                tell_digest_paused(app, account, &sub, local_date).await?;
-            }
+            // An unreachable destination pauses and tells its creators through the notifier's
+            // hook (`domain::digests::unreachable_hook`).
+            ctx.send(&destination, reply).await?;
             Ok(())
         }
         Job::Notice {
@@ -379,41 +379,6 @@ async fn execute(job: Job, ctx: &mut JobContext<'_>) -> Result<(), JobError> {
             Ok(())
         }
     }
-}
-
-/// A digest's destination is gone (its subscription is paused by the notifier's hook): tell the
-/// creator once, through another active subscription when there is one.
-async fn tell_digest_paused(
-    app: &App,
-    account: AccountId,
-    paused: &db::digests::Subscription,
-    local_date: chrono::NaiveDate,
-) -> anyhow::Result<()> {
-    let others = db::digests::list(&app.db, account).await?;
-    let Some(other) = others
-        .iter()
-        .find(|s| s.id != paused.id && s.status == "active")
-    else {
-        return Ok(());
-    };
-    let Some(platform) = Platform::parse(&other.platform) else {
-        return Ok(());
-    };
-    let job = Job::Notice {
-        account,
-        destination: Destination {
-            platform,
-            chat_id: other.chat_id.clone(),
-        },
-        locale: crate::i18n::Locale::from_tag(&other.locale).unwrap_or_default(),
-        message: crate::i18n::msg("digest-paused-unreachable").arg(
-            "platform",
-            Platform::parse(&paused.platform).map_or("", Platform::label),
-        ),
-    };
-    let key = format!("notice:digest_paused:{}:{local_date}", paused.id);
-    enqueue(&app.db, &job, &key, Utc::now()).await?;
-    Ok(())
 }
 
 /// Exponential backoff with jitter: ~10 s, 20 s, 40 s… capped at one hour.

@@ -17,11 +17,12 @@ use chrono_tz::Tz;
 use uuid::Uuid;
 
 use crate::app::App;
-use crate::bot::AccountId;
+use crate::bot::{AccountId, Destination, Platform};
 use crate::db;
 use crate::db::digests::Subscription;
 use crate::domain::plans;
 use crate::i18n::{Locale, Msg, msg};
+use crate::jobs::{self, Job};
 use crate::render::chart::{self, Theme};
 
 pub use compose::{Digest, Outperformer};
@@ -163,7 +164,8 @@ pub async fn due_subscription(
 }
 
 /// Pauses the subscriptions of a destination a platform says is gone (blocked bot, deleted
-/// chat, lost permissions), whatever message found out.
+/// chat, lost permissions), whatever message found out, and tells each of their creators (a
+/// shared group can carry the digests of several).
 pub fn unreachable_hook() -> crate::bot::notifier::UnreachableHook {
     std::sync::Arc::new(|db, destination| {
         Box::pin(async move {
@@ -175,9 +177,44 @@ pub fn unreachable_hook() -> crate::bot::notifier::UnreachableHook {
                     "paused digests of an unreachable destination"
                 );
             }
+            for sub in &paused {
+                tell_paused(db, sub).await?;
+            }
             Ok(())
         })
     })
+}
+
+/// Tells the creator of a paused subscription, once a day, through another of their active
+/// subscriptions when there is one.
+async fn tell_paused(db_pool: &sqlx::PgPool, paused: &Subscription) -> anyhow::Result<()> {
+    let account = AccountId(paused.user_id);
+    let others = db::digests::list(db_pool, account).await?;
+    let Some(other) = others
+        .iter()
+        .find(|s| s.id != paused.id && s.status == "active")
+    else {
+        return Ok(());
+    };
+    let Some(platform) = Platform::parse(&other.platform) else {
+        return Ok(());
+    };
+    let job = Job::Notice {
+        account,
+        destination: Destination {
+            platform,
+            chat_id: other.chat_id.clone(),
+        },
+        locale: Locale::from_tag(&other.locale).unwrap_or_default(),
+        message: msg("digest-paused-unreachable").arg(
+            "platform",
+            Platform::parse(&paused.platform).map_or("", Platform::label),
+        ),
+    };
+    let local_date = schedule::local_date(Utc::now(), zone_of(paused));
+    let key = format!("notice:digest_paused:{}:{local_date}", paused.id);
+    jobs::enqueue(db_pool, &job, &key, Utc::now()).await?;
+    Ok(())
 }
 
 #[cfg(test)]

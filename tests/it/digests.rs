@@ -534,6 +534,50 @@ async fn an_unreachable_destination_pauses_its_digest_and_the_creator_hears_else
     );
 }
 
+#[tokio::test]
+async fn a_shared_group_that_removed_the_bot_pauses_every_digest_there_and_tells_each_creator() {
+    let t = app().await;
+    let notifier = Arc::new(Counting {
+        unreachable: vec!["-100".into()],
+        ..Counting::default()
+    });
+    t.app
+        .notifiers
+        .register(Platform::Telegram, notifier.clone());
+    due_subscriptions(&t, 2).await;
+    // Both creators also post their digest in one group, which then removed the bot.
+    sqlx::query(
+        "INSERT INTO digest_subscriptions (user_id, platform, chat_id, shared, locale, send_at,
+             time_zone, last_local_date)
+         SELECT user_id, 'telegram', '-100', true, 'en', '00:00', 'UTC', NULL
+         FROM digest_subscriptions",
+    )
+    .execute(&t.db.pool)
+    .await
+    .unwrap();
+    jobs::schedule_digests(&t.app, Utc::now()).await.unwrap();
+    run_until_idle(&t, &["w"]).await;
+
+    assert_eq!(
+        count(
+            &t,
+            "SELECT count(*) FROM digest_subscriptions
+             WHERE chat_id = '-100' AND status = 'paused' AND paused_reason = 'unreachable'"
+        )
+        .await,
+        2
+    );
+    let sent = notifier.sent.lock().unwrap();
+    assert_eq!(sent["-100"].len(), 1, "tried once, then paused for both");
+    for dm in ["1", "2"] {
+        let told = sent[dm]
+            .iter()
+            .filter(|m| m.contains("I could not post your digest on Telegram"))
+            .count();
+        assert_eq!(told, 1, "creator {dm}: {:?}", sent[dm]);
+    }
+}
+
 mod summary {
     use super::*;
     use crate::ai::fake::{Answer, FakeAi};

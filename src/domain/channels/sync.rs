@@ -14,6 +14,17 @@
 //! `sync/instagram.rs` and share `Access` (an access token refreshed ahead of expiry and at most
 //! once more when refused) and the outcome types here. They spend no YouTube quota.
 
+/// The value of a `Step`, or `Ok(Step::Dead)` returned from the enclosing function (defined
+/// before the provider modules so they can use it).
+macro_rules! alive {
+    ($step:expr) => {
+        match $step {
+            Step::Done(value) => value,
+            Step::Dead => return Ok(Step::Dead),
+        }
+    };
+}
+
 mod instagram;
 mod tiktok;
 

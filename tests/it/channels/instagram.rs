@@ -22,7 +22,10 @@ struct Fake {
     /// Long-lived tokens issued; only the latest is valid.
     issued: Mutex<u32>,
     account_type: Mutex<&'static str>,
+    followers: Mutex<i64>,
     revoked: Mutex<bool>,
+    /// Every call answers error 4 (application request limit reached).
+    busy: Mutex<bool>,
 }
 
 impl Fake {
@@ -103,6 +106,9 @@ async fn graph(
             expired()
         };
     }
+    if *f.busy.lock().unwrap() {
+        return graph_error(4, "Application request limit reached");
+    }
     if *f.revoked.lock().unwrap() || token != f.long() {
         return expired();
     }
@@ -119,7 +125,8 @@ async fn graph(
             );
             axum::Json(json!({
                 "user_id": "17841400000000001", "username": "lena.cooks",
-                "account_type": *f.account_type.lock().unwrap(), "followers_count": 1500,
+                "account_type": *f.account_type.lock().unwrap(),
+                "followers_count": *f.followers.lock().unwrap(),
                 "media_count": 3, "id": "9876543210"
             }))
             .into_response()
@@ -205,7 +212,9 @@ async fn fake_instagram(account_type: &'static str) -> (Arc<Fake>, String) {
         calls: Mutex::default(),
         issued: Mutex::new(0),
         account_type: Mutex::new(account_type),
+        followers: Mutex::new(1500),
         revoked: Mutex::new(false),
+        busy: Mutex::new(false),
     });
     let router = Router::new()
         .route("/oauth/access_token", post(code_exchange))
@@ -417,6 +426,48 @@ async fn instagram_round_trip_long_lived_token_sync_and_refresh() {
         .await,
         59
     );
+
+    // Under 100 followers Instagram has no follower_count: it is not asked.
+    let asked = |f: &Fake| {
+        f.calls("/me/insights")
+            .iter()
+            .filter(|q| q["metric"] == "follower_count")
+            .count()
+    };
+    let before = asked(&fake);
+    *fake.followers.lock().unwrap() = 80;
+    enqueue_sync(&h.t, "instagram", "ig-small").await;
+    drain(&h.t).await;
+    assert_eq!(asked(&fake), before);
+    assert_eq!(
+        count(
+            &h.t,
+            &format!("SELECT followers FROM analytics WHERE day = {today}")
+        )
+        .await,
+        80
+    );
+
+    // Rate limited (error 4): the job waits and runs again later; nobody is told.
+    *fake.busy.lock().unwrap() = true;
+    enqueue_sync(&h.t, "instagram", "ig-busy").await;
+    drain(&h.t).await;
+    assert_eq!(
+        count(
+            &h.t,
+            "SELECT count(*) FROM jobs WHERE dedupe_key = 'ig-busy' AND status = 'queued'
+               AND run_at > now()"
+        )
+        .await,
+        1
+    );
+    assert_eq!(h.sent_texts().len(), 1);
+    assert_eq!(fake.calls("/refresh_access_token").len(), 1);
+    *fake.busy.lock().unwrap() = false;
+    sqlx::query("DELETE FROM jobs WHERE dedupe_key = 'ig-busy'")
+        .execute(&h.t.db.pool)
+        .await
+        .unwrap();
 
     // The creator removes the app: error 190, the refresh is refused too; one message.
     *fake.revoked.lock().unwrap() = true;

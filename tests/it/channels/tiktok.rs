@@ -26,6 +26,8 @@ struct Fake {
     issued: Mutex<u32>,
     /// The creator removed the app: every token is refused.
     revoked: Mutex<bool>,
+    /// `video/list` answers 429 `rate_limit_exceeded`.
+    busy: Mutex<bool>,
     followers: Mutex<i64>,
     /// The videos' create_time base (now).
     now: i64,
@@ -185,6 +187,16 @@ async fn video_list(
     if let Some(refusal) = refused(&f, &headers) {
         return refusal;
     }
+    if *f.busy.lock().unwrap() {
+        return (
+            StatusCode::TOO_MANY_REQUESTS,
+            axum::Json(json!({
+                "data": {},
+                "error": { "code": "rate_limit_exceeded", "message": "Too many requests.", "log_id": "L" }
+            })),
+        )
+            .into_response();
+    }
     assert!(q["fields"].starts_with("id,title,video_description,create_time,duration,view_count"));
     assert_eq!(body["max_count"], 20);
     let day = 86_400;
@@ -226,6 +238,7 @@ async fn fake_tiktok() -> (Arc<Fake>, String) {
         api_calls: Mutex::default(),
         issued: Mutex::new(0),
         revoked: Mutex::new(false),
+        busy: Mutex::new(false),
         followers: Mutex::new(1200),
         now: Utc::now().timestamp(),
     });
@@ -444,6 +457,35 @@ async fn tiktok_round_trip_sync_rotation_and_revocation() {
         1
     );
     assert_eq!(h.sent_texts().len(), 1);
+
+    // Rate limited: the job waits and runs again later; the connection stays, nobody is told.
+    *fake.busy.lock().unwrap() = true;
+    enqueue_sync(&h.t, "tiktok", "tt-busy").await;
+    drain(&h.t).await;
+    assert_eq!(
+        count(
+            &h.t,
+            "SELECT count(*) FROM jobs WHERE dedupe_key = 'tt-busy' AND status = 'queued'
+               AND run_at > now()"
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        count(
+            &h.t,
+            "SELECT count(*) FROM platforms WHERE status = 'active'"
+        )
+        .await,
+        1
+    );
+    assert_eq!(h.sent_texts().len(), 1);
+    assert_eq!(fake.forms("refresh_token").len(), 2);
+    *fake.busy.lock().unwrap() = false;
+    sqlx::query("DELETE FROM jobs WHERE dedupe_key = 'tt-busy'")
+        .execute(&h.t.db.pool)
+        .await
+        .unwrap();
 
     // The creator removes the app at TikTok: the token is refused, one refresh is refused
     // (invalid_grant), one polite message with a reconnect button, and syncing stops.

@@ -38,22 +38,17 @@ pub(super) async fn sync(
 ) -> Result<Step<(usize, Option<DateTime<Utc>>)>, SyncError> {
     let settings = &app.settings.instagram;
     let ahead = Duration::days(REFRESH_AHEAD_DAYS);
-    let mut access = match Access::open(app, row, Provider::Instagram, ahead).await? {
-        Step::Done(access) => access,
-        Step::Dead => return Ok(Step::Dead),
-    };
+    let mut access = alive!(Access::open(app, row, Provider::Instagram, ahead).await?);
     let now = Utc::now();
     let today = sync_date(now);
 
-    let account = match access
-        .call(app, row, |token| async move {
-            instagram::me(settings, &token).await
-        })
-        .await?
-    {
-        Step::Done(account) => account,
-        Step::Dead => return Ok(Step::Dead),
-    };
+    let account = alive!(
+        access
+            .call(app, row, |token| async move {
+                instagram::me(settings, &token).await
+            })
+            .await?
+    );
 
     // Complete days only: today's totals are still growing.
     let start = match row.last_sync_at {
@@ -64,23 +59,13 @@ pub(super) async fn sync(
     let mut days: Vec<(NaiveDate, DayMetrics)> = Vec::new();
     let mut day = start;
     while day < today {
-        let (since, until) = (unix(day), unix(day + Duration::days(1)));
-        let query = [
-            ("metric", DAY_METRICS),
-            ("period", "day"),
-            ("metric_type", "total_value"),
-            ("since", since.as_str()),
-            ("until", until.as_str()),
-        ];
-        let body = match access
-            .call(app, row, |token| async move {
-                instagram::insights(settings, &token, &query).await
-            })
-            .await?
-        {
-            Step::Done(body) => body,
-            Step::Dead => return Ok(Step::Dead),
-        };
+        let asked = (
+            DAY_METRICS,
+            Some("total_value"),
+            day,
+            day + Duration::days(1),
+        );
+        let body = alive!(insights(app, row, &mut access, asked).await?);
         days.push((day, day_totals(&body)));
         day += Duration::days(1);
     }
@@ -89,22 +74,8 @@ pub(super) async fn sync(
         .is_some_and(|f| f >= FOLLOWER_COUNT_MINIMUM)
     {
         let first = start.max(today - Duration::days(FOLLOWER_COUNT_DAYS - 1));
-        let (since, until) = (unix(first), unix(today));
-        let query = [
-            ("metric", "follower_count"),
-            ("period", "day"),
-            ("since", since.as_str()),
-            ("until", until.as_str()),
-        ];
-        let body = match access
-            .call(app, row, |token| async move {
-                instagram::insights(settings, &token, &query).await
-            })
-            .await?
-        {
-            Step::Done(body) => body,
-            Step::Dead => return Ok(Step::Dead),
-        };
+        let asked = ("follower_count", None, first, today);
+        let body = alive!(insights(app, row, &mut access, asked).await?);
         for (day, gained) in daily_values(&body, "follower_count") {
             match days.iter_mut().find(|(d, _)| *d == day) {
                 Some((_, metrics)) => metrics.subscribers_gained = Some(gained),
@@ -138,15 +109,13 @@ pub(super) async fn sync(
     let mut after: Option<String> = None;
     for _ in 0..MAX_CONTENT_PAGES {
         let cursor = after.as_deref();
-        let page = match access
-            .call(app, row, |token| async move {
-                instagram::media(settings, &token, MEDIA_PAGE, cursor).await
-            })
-            .await?
-        {
-            Step::Done(page) => page,
-            Step::Dead => return Ok(Step::Dead),
-        };
+        let page = alive!(
+            access
+                .call(app, row, |token| async move {
+                    instagram::media(settings, &token, MEDIA_PAGE, cursor).await
+                })
+                .await?
+        );
         let mut known = false;
         let mut tx = app.db.begin().await?;
         for media in &page.media {
@@ -172,6 +141,32 @@ pub(super) async fn sync(
         }
     }
     Ok(Step::Done((days.len(), newest)))
+}
+
+/// `metric` per day from `since` to `until` (exclusive), as `metric_type` when given.
+async fn insights(
+    app: &App,
+    row: &PlatformRow,
+    access: &mut Access,
+    (metric, metric_type, since, until): (&str, Option<&str>, NaiveDate, NaiveDate),
+) -> Result<Step<serde_json::Value>, SyncError> {
+    let (since, until) = (unix(since), unix(until));
+    let mut query = vec![
+        ("metric", metric),
+        ("period", "day"),
+        ("since", since.as_str()),
+        ("until", until.as_str()),
+    ];
+    if let Some(metric_type) = metric_type {
+        query.push(("metric_type", metric_type));
+    }
+    let settings = &app.settings.instagram;
+    let query = &query;
+    access
+        .call(app, row, |token| async move {
+            instagram::insights(settings, &token, query).await
+        })
+        .await
 }
 
 fn unix(day: NaiveDate) -> String {

@@ -23,21 +23,16 @@ pub(super) async fn sync(
 ) -> Result<Step<(usize, Option<DateTime<Utc>>)>, SyncError> {
     let settings = &app.settings.tiktok;
     let ahead = Duration::seconds(REFRESH_AHEAD_SECONDS);
-    let mut access = match Access::open(app, row, Provider::TikTok, ahead).await? {
-        Step::Done(access) => access,
-        Step::Dead => return Ok(Step::Dead),
-    };
+    let mut access = alive!(Access::open(app, row, Provider::TikTok, ahead).await?);
     let today = sync_date(Utc::now());
 
-    let user = match access
-        .call(app, row, |token| async move {
-            tiktok::user_info(settings, &token).await
-        })
-        .await?
-    {
-        Step::Done(user) => user,
-        Step::Dead => return Ok(Step::Dead),
-    };
+    let user = alive!(
+        access
+            .call(app, row, |token| async move {
+                tiktok::user_info(settings, &token).await
+            })
+            .await?
+    );
     let mut days = 0;
     if let Some(followers) = user.followers {
         let mut tx = app.db.begin().await?;
@@ -54,15 +49,13 @@ pub(super) async fn sync(
     let mut newest: Option<DateTime<Utc>> = None;
     let mut cursor: Option<i64> = None;
     for _ in 0..MAX_CONTENT_PAGES {
-        let page = match access
-            .call(app, row, |token| async move {
-                tiktok::video_list(settings, &token, cursor).await
-            })
-            .await?
-        {
-            Step::Done(page) => page,
-            Step::Dead => return Ok(Step::Dead),
-        };
+        let page = alive!(
+            access
+                .call(app, row, |token| async move {
+                    tiktok::video_list(settings, &token, cursor).await
+                })
+                .await?
+        );
         let mut known = false;
         let mut tx = app.db.begin().await?;
         for video in &page.videos {

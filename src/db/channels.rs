@@ -88,6 +88,16 @@ pub async fn get(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<Option<Platf
     .await
 }
 
+/// The row, locked until the transaction ends (token refreshes of one connection take turns).
+pub async fn lock(db: &mut sqlx::PgConnection, id: Uuid) -> sqlx::Result<Option<PlatformRow>> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {PLATFORM_COLUMNS} FROM platforms WHERE id = $1 FOR UPDATE"
+    )))
+    .bind(id)
+    .fetch_optional(db)
+    .await
+}
+
 pub async fn find(
     db: impl PgExecutor<'_>,
     account: AccountId,

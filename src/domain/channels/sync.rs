@@ -492,6 +492,9 @@ struct Access {
     token: SecretString,
     /// TikTok's rotating refresh token; Instagram refreshes with the access token itself.
     refresh_token: Option<SecretString>,
+    /// The sealed access token as stored when these tokens were read: a different one in the
+    /// row means another sync refreshed meanwhile.
+    sealed_access: Option<String>,
     refreshed: bool,
 }
 
@@ -515,6 +518,7 @@ impl Access {
             provider,
             token,
             refresh_token: tokens.refresh,
+            sealed_access: row.access_token.clone(),
             refreshed: false,
         };
         if row.access_expires_at.is_none_or(|at| at <= now + ahead)
@@ -526,9 +530,29 @@ impl Access {
     }
 
     /// Refreshes at the provider and stores the new tokens sealed (TikTok's newest refresh
-    /// token replaces the old one).
+    /// token replaces the old one). Refreshes of one connection take turns on the row's lock:
+    /// TikTok's refresh tokens rotate, so a second refresh with the token the first one
+    /// replaced would be refused and look like a dead grant; the second uses the first's tokens.
     async fn refresh(&mut self, app: &App, row: &PlatformRow) -> Result<Step<()>, SyncError> {
         self.refreshed = true;
+        let mut tx = app.db.begin().await?;
+        let current = db::channels::lock(&mut tx, row.id).await?;
+        let Some(current) = current.filter(|c| c.status == "active" && c.source == "oauth") else {
+            return Err(SyncError::Later(
+                "the connection changed during the sync".into(),
+            ));
+        };
+        if current.access_token != self.sealed_access {
+            let tokens = open_tokens(&app.keyring, &current)
+                .map_err(|e| anyhow::anyhow!("connection {} does not open: {e}", row.id))?;
+            let Some(access) = tokens.access else {
+                return Ok(Step::Dead);
+            };
+            self.token = access;
+            self.refresh_token = tokens.refresh;
+            self.sealed_access = current.access_token;
+            return Ok(Step::Done(()));
+        }
         let answer = match self.provider {
             Provider::TikTok => {
                 let Some(refresh_token) = &self.refresh_token else {
@@ -567,17 +591,20 @@ impl Access {
         };
         // The refresh token is sealed again even when it did not rotate: the row may have moved
         // to another account (linking) since it was sealed.
+        let sealed = seal(&access);
         db::channels::update_tokens(
-            &app.db,
+            &mut *tx,
             row.id,
-            &seal(&access),
+            &sealed,
             self.refresh_token.as_ref().map(seal).as_deref(),
             app.keyring.primary_key_id(),
             expires_at,
             refresh_expires_at,
         )
         .await?;
+        tx.commit().await?;
         self.token = access;
+        self.sealed_access = Some(sealed);
         Ok(Step::Done(()))
     }
 

@@ -28,6 +28,8 @@ struct Fake {
     revoked: Mutex<bool>,
     /// `video/list` answers 429 `rate_limit_exceeded`.
     busy: Mutex<bool>,
+    /// The token endpoint takes its time to answer a refresh.
+    slow_refresh: Mutex<bool>,
     followers: Mutex<i64>,
     /// The videos' create_time base (now).
     now: i64,
@@ -95,6 +97,10 @@ async fn token(State(f): State<Arc<Fake>>, body: String) -> Response {
         || form.get("client_secret").map(String::as_str) != Some("cs-fake")
     {
         return token_error("invalid_client", "Client key or secret is incorrect.");
+    }
+    let slow = *f.slow_refresh.lock().unwrap();
+    if slow && form.get("grant_type").map(String::as_str) == Some("refresh_token") {
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     }
     match form.get("grant_type").map(String::as_str) {
         Some("authorization_code") if form["code"] == "CODE-TT" => f.issue(),
@@ -239,6 +245,7 @@ async fn fake_tiktok() -> (Arc<Fake>, String) {
         issued: Mutex::new(0),
         revoked: Mutex::new(false),
         busy: Mutex::new(false),
+        slow_refresh: Mutex::new(false),
         followers: Mutex::new(1200),
         now: Utc::now().timestamp(),
     });
@@ -458,6 +465,27 @@ async fn tiktok_round_trip_sync_rotation_and_revocation() {
     );
     assert_eq!(h.sent_texts().len(), 1);
 
+    // Two syncs at once with an expired token (the daily job and /sync): one refresh at the
+    // provider, the other sync uses its tokens; a second refresh with the rotated-out refresh
+    // token would be refused and end in "needs reconnect".
+    *fake.slow_refresh.lock().unwrap() = true;
+    expire_access(&h).await;
+    let id: uuid::Uuid = sqlx::query_scalar("SELECT id FROM platforms")
+        .fetch_one(&h.t.db.pool)
+        .await
+        .unwrap();
+    let run = || creatorpilot::domain::channels::sync::run(&h.t.app, id);
+    let (a, b) = tokio::join!(run(), run());
+    let synced = |o: &creatorpilot::domain::channels::sync::SyncOutcome| {
+        matches!(
+            o,
+            creatorpilot::domain::channels::sync::SyncOutcome::Synced { .. }
+        )
+    };
+    assert!(synced(&a.unwrap()) && synced(&b.unwrap()));
+    assert_eq!(fake.forms("refresh_token").len(), 3);
+    *fake.slow_refresh.lock().unwrap() = false;
+
     // Rate limited: the job waits and runs again later; the connection stays, nobody is told.
     *fake.busy.lock().unwrap() = true;
     enqueue_sync(&h.t, "tiktok", "tt-busy").await;
@@ -480,7 +508,7 @@ async fn tiktok_round_trip_sync_rotation_and_revocation() {
         1
     );
     assert_eq!(h.sent_texts().len(), 1);
-    assert_eq!(fake.forms("refresh_token").len(), 2);
+    assert_eq!(fake.forms("refresh_token").len(), 3);
     *fake.busy.lock().unwrap() = false;
     sqlx::query("DELETE FROM jobs WHERE dedupe_key = 'tt-busy'")
         .execute(&h.t.db.pool)
@@ -492,7 +520,7 @@ async fn tiktok_round_trip_sync_rotation_and_revocation() {
     *fake.revoked.lock().unwrap() = true;
     enqueue_sync(&h.t, "tiktok", "tt-revoked-1").await;
     drain(&h.t).await;
-    assert_eq!(fake.forms("refresh_token").len(), 3);
+    assert_eq!(fake.forms("refresh_token").len(), 4);
     let texts = h.sent_texts();
     assert_eq!(texts.len(), 2, "{texts:?}");
     assert!(
@@ -513,7 +541,7 @@ async fn tiktok_round_trip_sync_rotation_and_revocation() {
     enqueue_sync(&h.t, "tiktok", "tt-revoked-2").await;
     drain(&h.t).await;
     assert_eq!(fake.api_calls.lock().unwrap().len(), calls);
-    assert_eq!(fake.forms("refresh_token").len(), 3);
+    assert_eq!(fake.forms("refresh_token").len(), 4);
     assert_eq!(h.sent_texts().len(), 2);
     assert_eq!(
         count(

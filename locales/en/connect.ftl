@@ -14,6 +14,7 @@ oauth-page-code-refused = The provider refused this authorization. Send /connect
 oauth-page-no-channel = This account has no YouTube channel. Sign in with the account that owns the channel and send /connect again.
 oauth-page-provider-down = The provider did not answer. Try again in a few minutes with /connect.
 oauth-instagram-personal = This Instagram account is a personal account, and Instagram only shares the numbers of professional accounts. In the Instagram app, open your profile, then ☰ → Settings → Account type and tools → Switch to professional account (Creator or Business; it is free and can be undone), then send /connect instagram again. Nothing was saved.
+oauth-page-scopes-missing = Some of the permissions I need were not granted, so nothing was connected. Send /connect again in the chat and leave every permission ticked on the consent page.
 oauth-page-failed = Something went wrong on our side. Try again in a few minutes with /connect.
 sync-needs-reconnect = Your { $provider } access has expired or was revoked, so I stopped syncing it. Reconnect it with the button below (or /connect { $command }); your history is kept.
 sync-reconnect-button = Reconnect { $provider }

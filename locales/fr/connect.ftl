@@ -14,6 +14,7 @@ oauth-page-code-refused = Le fournisseur a refusé cette autorisation. Renvoyez 
 oauth-page-no-channel = Ce compte n'a pas de chaîne YouTube. Connectez-vous avec le compte propriétaire de la chaîne et renvoyez /connect.
 oauth-page-provider-down = Le fournisseur n'a pas répondu. Réessayez dans quelques minutes avec /connect.
 oauth-instagram-personal = Ce compte Instagram est un compte personnel, et Instagram ne partage les chiffres que des comptes professionnels. Dans l'application Instagram, ouvrez votre profil, puis ☰ → Paramètres → Type de compte et outils → Passer à un compte professionnel (Créateur ou Entreprise ; c'est gratuit et réversible), puis renvoyez /connect instagram. Rien n'a été enregistré.
+oauth-page-scopes-missing = Certaines autorisations nécessaires n'ont pas été accordées, donc rien n'a été connecté. Renvoyez /connect dans la conversation et laissez toutes les autorisations cochées sur la page de consentement.
 oauth-page-failed = Un problème est survenu de notre côté. Réessayez dans quelques minutes avec /connect.
 sync-needs-reconnect = Votre accès { $provider } a expiré ou a été révoqué, j'ai donc arrêté sa synchronisation. Reconnectez-le avec le bouton ci-dessous (ou /connect { $command }) ; votre historique est conservé.
 sync-reconnect-button = Reconnecter { $provider }

@@ -52,12 +52,19 @@ pub fn authorize_url(ig: &Instagram, redirect: &Url, state: &str) -> anyhow::Res
     Ok(url)
 }
 
-/// Exchanges the code for a short-lived token; returns it with the Instagram user id.
+/// The code exchange's answer: a short-lived token, the account's id, the permissions granted.
+pub struct ShortLived {
+    pub access_token: SecretString,
+    pub user_id: Option<String>,
+    pub permissions: Option<String>,
+}
+
+/// Exchanges the code for a short-lived token.
 pub async fn exchange(
     ig: &Instagram,
     redirect: &Url,
     code: &str,
-) -> Result<(SecretString, Option<String>), ProviderError> {
+) -> Result<ShortLived, ProviderError> {
     let (id, secret) = credentials(ig)?;
     let client = http().map_err(|e| ProviderError::Other(e.to_string()))?;
     let answer = client
@@ -80,10 +87,22 @@ pub async fn exchange(
     // Success is `{access_token, user_id, permissions}`, sometimes wrapped in `data: [ … ]`.
     let token = body["data"].get(0).unwrap_or(&body);
     match token["access_token"].as_str().filter(|t| !t.is_empty()) {
-        Some(access) if (200..300).contains(&status) => Ok((
-            SecretString::from(access.to_owned()),
-            number_or_text(&token["user_id"]),
-        )),
+        Some(access) if (200..300).contains(&status) => Ok(ShortLived {
+            access_token: SecretString::from(access.to_owned()),
+            user_id: number_or_text(&token["user_id"]),
+            // A comma-separated string, or a list in older answers.
+            permissions: token["permissions"]
+                .as_str()
+                .map(str::to_owned)
+                .or_else(|| {
+                    token["permissions"].as_array().map(|list| {
+                        list.iter()
+                            .filter_map(|p| p.as_str())
+                            .collect::<Vec<_>>()
+                            .join(",")
+                    })
+                }),
+        }),
         // `{"error_type": "OAuthException", "code": 400, "error_message": "…code…"}`: a used,
         // expired or forged code.
         _ if status == 400 => Err(ProviderError::InvalidGrant("code refused".into())),

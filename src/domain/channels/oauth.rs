@@ -204,6 +204,19 @@ impl Exchange {
         }
     }
 
+    /// Refused (page and chat) when the provider reports the scopes granted and one of
+    /// `required` (comma-separated) is missing: the creator unticked a permission, and the sync
+    /// would fail on it later.
+    fn unless_granted(granted: Option<&str>, required: &str) -> Option<Exchange> {
+        let granted: Vec<&str> = granted?.split([',', ' ']).map(str::trim).collect();
+        let missing = required.split(',').any(|scope| !granted.contains(&scope));
+        missing.then_some(Exchange::Refused {
+            status: 400,
+            key: "oauth-page-scopes-missing",
+            tell_chat: true,
+        })
+    }
+
     /// A failed provider call during the callback: a refused code says so, anything else is
     /// "the provider did not answer".
     fn failed(provider: Provider, step: &str, e: ProviderError) -> Exchange {

@@ -31,6 +31,8 @@ struct Fake {
     /// The token endpoint takes its time to answer a refresh.
     slow_refresh: Mutex<bool>,
     followers: Mutex<i64>,
+    /// The scopes the creator left ticked.
+    granted: Mutex<&'static str>,
     /// The videos' create_time base (now).
     now: i64,
 }
@@ -67,7 +69,7 @@ impl Fake {
             "open_id": "-000OpenIdLena",
             "refresh_expires_in": 31536000,
             "refresh_token": self.refresh(),
-            "scope": "user.info.basic,user.info.stats,video.list",
+            "scope": *self.granted.lock().unwrap(),
             "token_type": "Bearer"
         }))
         .into_response()
@@ -247,6 +249,7 @@ async fn fake_tiktok() -> (Arc<Fake>, String) {
         busy: Mutex::new(false),
         slow_refresh: Mutex::new(false),
         followers: Mutex::new(1200),
+        granted: Mutex::new("user.info.basic,user.info.stats,video.list"),
         now: Utc::now().timestamp(),
     });
     let router = Router::new()
@@ -568,4 +571,27 @@ async fn tiktok_revoke_sends_client_key_secret_and_token() {
     assert_eq!(forms[0]["client_key"], "ck-fake");
     assert_eq!(forms[0]["client_secret"], "cs-fake");
     assert_eq!(forms[0]["token"], "act.FAKE-ACCESS-9");
+}
+
+/// The creator unticked `video.list` on TikTok's consent page: nothing is stored, and the page
+/// and the chat say to connect again with every permission.
+#[tokio::test]
+async fn tiktok_unticked_permission_is_refused_and_nothing_stored() {
+    let (h, fake) = harness().await;
+    *fake.granted.lock().unwrap() = "user.info.basic,user.info.stats";
+    let q = h.consent("u1", "tiktok").await;
+    let (status, page) = h
+        .callback("tiktok", &format!("code=CODE-TT&state={}", q["state"]))
+        .await;
+    assert_eq!(status, 400);
+    assert!(page.contains("leave every permission ticked"), "{page}");
+    let texts = h.sent_texts();
+    assert_eq!(texts.len(), 1);
+    assert!(
+        texts[0].contains("leave every permission ticked"),
+        "{texts:?}"
+    );
+    assert_eq!(count(&h.t, "SELECT count(*) FROM platforms").await, 0);
+    assert_eq!(count(&h.t, "SELECT count(*) FROM jobs").await, 0);
+    assert_eq!(fake.calls("user/info"), 0);
 }

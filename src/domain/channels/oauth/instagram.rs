@@ -11,11 +11,15 @@ use crate::domain::channels::Provider;
 
 pub(super) async fn exchange(app: &App, redirect: &Url, code: &str) -> anyhow::Result<Exchange> {
     let settings = &app.settings.instagram;
-    let (short, user_id) = match instagram::exchange(settings, redirect, code).await {
+    let short = match instagram::exchange(settings, redirect, code).await {
         Ok(short) => short,
         Err(e) => return Ok(Exchange::failed(Provider::Instagram, "code exchange", e)),
     };
-    let grant = match instagram::long_lived(settings, &short).await {
+    if let Some(refused) = Exchange::unless_granted(short.permissions.as_deref(), instagram::SCOPES)
+    {
+        return Ok(refused);
+    }
+    let grant = match instagram::long_lived(settings, &short.access_token).await {
         Ok(grant) => grant,
         Err(e) => {
             return Ok(Exchange::failed(
@@ -38,7 +42,7 @@ pub(super) async fn exchange(app: &App, redirect: &Url, code: &str) -> anyhow::R
     }
     let external_id = Some(account.user_id)
         .filter(|id| !id.is_empty())
-        .or(user_id)
+        .or(short.user_id)
         .unwrap_or_default();
     Ok(Exchange::Connected(Identity {
         external_id,

@@ -20,6 +20,9 @@ pub(super) async fn exchange(
         Ok(grant) => grant,
         Err(e) => return Ok(Exchange::failed(Provider::TikTok, "code exchange", e)),
     };
+    if let Some(refused) = Exchange::unless_granted(grant.scopes.as_deref(), tiktok::SCOPES) {
+        return Ok(refused);
+    }
     let user = match tiktok::user_info(settings, &grant.access_token).await {
         Ok(user) => user,
         Err(e) => return Ok(Exchange::failed(Provider::TikTok, "user/info", e)),

@@ -157,7 +157,8 @@ async fn token_request(tiktok: &TikTok, form: &[(&str, &str)]) -> Result<Grant, 
     })
 }
 
-/// Revokes the grant at TikTok (another helper's `/disconnect` and `/forget` call this).
+/// Revokes the grant at TikTok (`/disconnect`, `/forget`); `token` is the access token, as
+/// TikTok's revoke endpoint expects. An already dead token counts as revoked.
 pub async fn revoke(tiktok: &TikTok, token: &SecretString) -> Result<(), ProviderError> {
     let (key, secret) = credentials(tiktok)?;
     let client = http().map_err(|e| ProviderError::Other(e.to_string()))?;

@@ -314,16 +314,28 @@ async fn execute(job: Job, ctx: &mut JobContext<'_>) -> Result<(), JobError> {
         } => {
             use crate::domain::channels::sync::{self, SyncError, SyncOutcome};
             match sync::run(ctx.app, connection).await {
-                Ok(SyncOutcome::NeedsReconnect { first: true }) => {
-                    let text = ctx.app.i18n.tr(locale, "sync-needs-reconnect");
+                Ok(SyncOutcome::NeedsReconnect {
+                    provider,
+                    first: true,
+                }) => {
+                    let i18n = &ctx.app.i18n;
+                    let text = i18n.render(
+                        locale,
+                        &crate::i18n::msg("sync-needs-reconnect")
+                            .arg("provider", provider.label())
+                            .arg("command", provider.as_str()),
+                    );
+                    let label = i18n.render(
+                        locale,
+                        &crate::i18n::msg("sync-reconnect-button")
+                            .arg("provider", provider.label()),
+                    );
                     let button = crate::bot::buttons::store(
                         ctx.app,
                         account,
                         &destination,
-                        ctx.app.i18n.tr(locale, "sync-reconnect-button"),
-                        &crate::commands::ButtonAction::Reconnect {
-                            provider: crate::domain::channels::Provider::YouTube,
-                        },
+                        label,
+                        &crate::commands::ButtonAction::Reconnect { provider },
                         crate::bot::buttons::Lifetime::Proactive,
                     )
                     .await?;

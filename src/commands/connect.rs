@@ -1,4 +1,4 @@
-//! `/connect youtube|tiktok|instagram`: a link to the provider's consent page (YouTube); the
+//! `/connect youtube|tiktok|instagram`: a link to the provider's consent page; the
 //! callback on the web endpoint completes the connection (`domain::channels::oauth`).
 
 use crate::app::App;
@@ -35,9 +35,6 @@ pub async fn offer(
             }),
             Start::NotConfigured => Reply::text(tr(
                 msg("connect-not-configured").arg("provider", provider.label())
-            )),
-            Start::NotAvailable => Reply::text(tr(
-                msg("connect-not-available").arg("provider", provider.label())
             )),
         };
     r.send(reply.private()).await?;

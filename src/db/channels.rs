@@ -88,6 +88,16 @@ pub async fn get(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<Option<Platf
     .await
 }
 
+/// The row, locked until the transaction ends (token refreshes of one connection take turns).
+pub async fn lock(db: &mut sqlx::PgConnection, id: Uuid) -> sqlx::Result<Option<PlatformRow>> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {PLATFORM_COLUMNS} FROM platforms WHERE id = $1 FOR UPDATE"
+    )))
+    .bind(id)
+    .fetch_optional(db)
+    .await
+}
+
 pub async fn find(
     db: impl PgExecutor<'_>,
     account: AccountId,
@@ -356,10 +366,12 @@ pub async fn upsert_day(
     Ok(())
 }
 
-/// Manual and CSV follower totals: gains and losses derived from consecutive known totals.
+/// Gains and losses derived from consecutive known follower totals, on the days whose numbers
+/// came from one of `sources` (manual and CSV entry; TikTok's API, which reports totals only).
 pub async fn derive_follower_changes(
     db: impl PgExecutor<'_>,
     platform_id: Uuid,
+    sources: &[&str],
 ) -> sqlx::Result<()> {
     sqlx::query(
         "UPDATE analytics a
@@ -367,9 +379,10 @@ pub async fn derive_follower_changes(
          FROM (SELECT day, followers - LAG(followers) OVER (ORDER BY day) AS diff
                FROM analytics WHERE platform_id = $1 AND followers IS NOT NULL) d
          WHERE a.platform_id = $1 AND a.day = d.day AND d.diff IS NOT NULL
-           AND a.source IN ('manual', 'csv')",
+           AND a.source = ANY($2)",
     )
     .bind(platform_id)
+    .bind(sources)
     .execute(db)
     .await?;
     Ok(())

@@ -966,8 +966,8 @@ async fn stdout_holds_only_replies(locale: Locale) {
 }
 in_both_languages!(stdout_holds_only_replies);
 
-/// `/connect`: without Google credentials it says so and points to manual entry; TikTok and
-/// Instagram are not available yet; with credentials, a consent link (never followed here).
+/// `/connect`: without a provider's credentials it says so and points to manual entry; with
+/// credentials, a consent link (never followed here).
 async fn connect_offers_a_link_or_manual_entry(locale: Locale) {
     let h = ConsoleHarness::new().await;
     let run = session(
@@ -985,11 +985,11 @@ async fn connect_offers_a_link_or_manual_entry(locale: Locale) {
             ),
             say(
                 locale,
-                msg("connect-not-available").arg("provider", "TikTok"),
+                msg("connect-not-configured").arg("provider", "TikTok"),
             ),
             say(
                 locale,
-                msg("connect-not-available").arg("provider", "Instagram"),
+                msg("connect-not-configured").arg("provider", "Instagram"),
             ),
         ],
     );

@@ -304,7 +304,7 @@ pub async fn store(
     }
     for provider in &providers {
         let platform = db::channels::ensure(&mut *tx, account, provider.as_str(), "manual").await?;
-        db::channels::derive_follower_changes(&mut *tx, platform).await?;
+        db::channels::derive_follower_changes(&mut *tx, platform, &["manual", "csv"]).await?;
     }
     tx.commit().await?;
     Ok((parsed.rows.len(), providers))

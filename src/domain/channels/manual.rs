@@ -76,7 +76,7 @@ pub async fn add(
     let mut tx = pool.begin().await?;
     let platform = db::channels::ensure(&mut *tx, account, provider.as_str(), "manual").await?;
     db::channels::upsert_day(&mut *tx, platform, day, metrics, "manual").await?;
-    db::channels::derive_follower_changes(&mut *tx, platform).await?;
+    db::channels::derive_follower_changes(&mut *tx, platform, &["manual", "csv"]).await?;
     tx.commit().await?;
     Ok(platform)
 }

@@ -1,23 +1,34 @@
 //! Connecting a provider: `/connect` stores a random single-use state (bound to the account and
 //! the chat, 10 minutes, PKCE verifier sealed) and returns the consent URL; the web endpoint's
-//! callback hands the provider's answer to `callback`, which checks the state, exchanges the code,
-//! stores the connection with its tokens sealed, tells the chat and queues the first sync.
-//! Only Google (YouTube) completes the flow so far.
+//! callback hands the provider's answer to `callback`, which checks the state, lets the provider's
+//! own module (`oauth/youtube.rs`, `oauth/tiktok.rs`, `oauth/instagram.rs`) exchange the code for
+//! an identity and tokens, stores the connection with its tokens sealed, tells the chat and queues
+//! the first sync.
+//!
+//! Instagram does not support PKCE. Its flow relies on the same state as the others (256 random
+//! bits, single use, bound to the account and chat, 10 minutes) against forged and replayed
+//! returns, and on the app secret, which only this server holds, for the code exchange; the state
+//! row still carries a sealed verifier (one shape for every provider), which Instagram never sees.
+
+mod instagram;
+mod tiktok;
+mod youtube;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 use rand::RngCore;
-use secrecy::ExposeSecret;
+use secrecy::{ExposeSecret, SecretString};
 use url::Url;
 
 use crate::app::App;
 use crate::bot::{AccountId, Destination, Platform, Reply};
-use crate::clients::{ProviderError, google};
+use crate::clients::{self, ProviderError};
 use crate::db;
-use crate::domain::channels::{Provider, open_token, quota_day, seal_token, sync};
+use crate::domain::channels::{Provider, open_token, quota_day, seal_token};
 use crate::i18n::{Locale, msg};
 use crate::jobs::{self, Job};
+use crate::settings::OAuthClient;
 
 /// How long a consent link stays valid.
 pub const STATE_LIFETIME_MINUTES: i64 = 10;
@@ -37,8 +48,15 @@ pub enum Start {
     Consent(Url),
     /// The provider's client id or secret is not configured here.
     NotConfigured,
-    /// The provider's flow is not written yet.
-    NotAvailable,
+}
+
+/// The provider's OAuth client settings.
+fn client(app: &App, provider: Provider) -> &OAuthClient {
+    match provider {
+        Provider::YouTube => &app.settings.google.oauth,
+        Provider::TikTok => &app.settings.tiktok.oauth,
+        Provider::Instagram => &app.settings.instagram.oauth,
+    }
 }
 
 fn random_token() -> String {
@@ -55,10 +73,7 @@ pub async fn start(
     destination: &Destination,
     locale: Locale,
 ) -> anyhow::Result<Start> {
-    if provider != Provider::YouTube {
-        return Ok(Start::NotAvailable);
-    }
-    let oauth = &app.settings.google.oauth;
+    let oauth = client(app, provider);
     if oauth.client_id.is_none() || oauth.client_secret.is_none() {
         return Ok(Start::NotConfigured);
     }
@@ -81,7 +96,17 @@ pub async fn start(
     )
     .await?;
     let redirect = redirect_uri(app, provider)?;
-    let url = google::authorize_url(&app.settings.google, &redirect, &state, &verifier)?;
+    let url = match provider {
+        Provider::YouTube => {
+            clients::google::authorize_url(&app.settings.google, &redirect, &state, &verifier)?
+        }
+        Provider::TikTok => {
+            clients::tiktok::authorize_url(&app.settings.tiktok, &redirect, &state, &verifier)?
+        }
+        Provider::Instagram => {
+            clients::instagram::authorize_url(&app.settings.instagram, &redirect, &state)?
+        }
+    };
     Ok(Start::Consent(url))
 }
 
@@ -143,6 +168,85 @@ pub async fn callback(app: &App, provider: &str, query: &CallbackQuery) -> Page 
     }
 }
 
+/// Who the provider says authorized us, with the tokens to store.
+pub(super) struct Identity {
+    /// The provider's id of the channel or account.
+    external_id: String,
+    /// What the creator recognises it by (channel title, display name, @username).
+    display_name: String,
+    access: SecretString,
+    refresh: Option<SecretString>,
+    access_expires_at: Option<DateTime<Utc>>,
+    refresh_expires_at: Option<DateTime<Utc>>,
+    scopes: Option<String>,
+    /// Quota-costing calls made on the way (YouTube's `channels.list`), recorded against the new
+    /// connection.
+    calls: Vec<(&'static str, i64)>,
+}
+
+/// What a provider's part of the callback produced.
+pub(super) enum Exchange {
+    Connected(Identity),
+    /// Nothing stored; the page says `key` (and the chat too when `tell_chat`).
+    Refused {
+        status: u16,
+        key: &'static str,
+        tell_chat: bool,
+    },
+}
+
+impl Exchange {
+    fn refused(status: u16, key: &'static str) -> Exchange {
+        Exchange::Refused {
+            status,
+            key,
+            tell_chat: false,
+        }
+    }
+
+    /// Refused (page and chat) when the provider reports the scopes granted and one of
+    /// `required` (comma-separated) is missing: the creator unticked a permission, and the sync
+    /// would fail on it later.
+    fn unless_granted(granted: Option<&str>, required: &str) -> Option<Exchange> {
+        let granted: Vec<&str> = granted?.split([',', ' ']).map(str::trim).collect();
+        let missing = required.split(',').any(|scope| !granted.contains(&scope));
+        missing.then_some(Exchange::Refused {
+            status: 400,
+            key: "oauth-page-scopes-missing",
+            tell_chat: true,
+        })
+    }
+
+    /// A failed provider call during the callback: a refused code says so, anything else is
+    /// "the provider did not answer".
+    fn failed(provider: Provider, step: &str, e: ProviderError) -> Exchange {
+        match e {
+            ProviderError::InvalidGrant(_) => Exchange::refused(400, "oauth-page-code-refused"),
+            e => {
+                tracing::warn!(error = %e, provider = provider.as_str(), step, "OAuth callback step failed");
+                Exchange::refused(502, "oauth-page-provider-down")
+            }
+        }
+    }
+}
+
+/// The provider-specific part: the code (and PKCE verifier) in, the identity and tokens out.
+async fn exchange(
+    app: &App,
+    provider: Provider,
+    redirect: &Url,
+    code: &str,
+    verifier: &SecretString,
+) -> anyhow::Result<Exchange> {
+    match provider {
+        Provider::YouTube => youtube::exchange(app, redirect, code, verifier).await,
+        Provider::TikTok => tiktok::exchange(app, redirect, code, verifier).await,
+        Provider::Instagram => instagram::exchange(app, redirect, code).await,
+    }
+}
+
+/// The shared part: state check, exchange (per provider), sealing, storing, telling the chat and
+/// queueing the first sync.
 async fn complete(app: &App, provider: &str, query: &CallbackQuery) -> anyhow::Result<Page> {
     let Some(provider) = Provider::parse(provider).filter(|p| p.as_str() == provider) else {
         return Ok(error_page(app, 404, "oauth-page-invalid"));
@@ -157,7 +261,7 @@ async fn complete(app: &App, provider: &str, query: &CallbackQuery) -> anyhow::R
     let Some(row) = db::channels::take_state(&app.db, state).await? else {
         return Ok(error_page(app, 400, "oauth-page-invalid"));
     };
-    if row.provider != provider.as_str() || provider != Provider::YouTube {
+    if row.provider != provider.as_str() {
         return Ok(error_page(app, 400, "oauth-page-invalid"));
     }
     if row.expires_at <= Utc::now() {
@@ -187,32 +291,27 @@ async fn complete(app: &App, provider: &str, query: &CallbackQuery) -> anyhow::R
     )
     .map_err(|e| anyhow::anyhow!("the PKCE verifier does not open: {e}"))?;
     let redirect = redirect_uri(app, provider)?;
-    let grant = match google::exchange(
-        &app.settings.google,
-        &redirect,
-        code,
-        verifier.expose_secret(),
-    )
-    .await
-    {
-        Ok(grant) => grant,
-        Err(ProviderError::InvalidGrant(_)) => {
-            return Ok(page(400, "CreatorPilot", &[tr("oauth-page-code-refused")]));
-        }
-        Err(e) => {
-            tracing::warn!(error = %e, "Google code exchange failed");
-            return Ok(page(502, "CreatorPilot", &[tr("oauth-page-provider-down")]));
-        }
-    };
-    if !sync::reserve(app, None, "channels.list", 1).await? {
-        return Ok(page(503, "CreatorPilot", &[tr("oauth-page-provider-down")]));
-    }
-    let channel = match google::my_channel(&app.settings.google, &grant.access_token).await {
-        Ok(Some(channel)) => channel,
-        Ok(None) => return Ok(page(400, "CreatorPilot", &[tr("oauth-page-no-channel")])),
-        Err(e) => {
-            tracing::warn!(error = %e, "channels.list failed after the code exchange");
-            return Ok(page(502, "CreatorPilot", &[tr("oauth-page-provider-down")]));
+    let identity = match exchange(app, provider, &redirect, code, &verifier).await? {
+        Exchange::Connected(identity) => identity,
+        Exchange::Refused {
+            status,
+            key,
+            tell_chat,
+        } => {
+            let text = tr(key);
+            if tell_chat {
+                let outcome = app
+                    .notifiers
+                    .send(&app.db, &destination, Reply::text(text.clone()))
+                    .await;
+                tracing::info!(
+                    ?outcome,
+                    provider = provider.as_str(),
+                    key,
+                    "connection refused; the chat was told"
+                );
+            }
+            return Ok(page(status, "CreatorPilot", &[text]));
         }
     };
     let p = provider.as_str();
@@ -220,10 +319,10 @@ async fn complete(app: &App, provider: &str, query: &CallbackQuery) -> anyhow::R
         &app.keyring,
         row.user_id,
         p,
-        grant.access_token.expose_secret(),
+        identity.access.expose_secret(),
     );
-    let refresh = grant
-        .refresh_token
+    let refresh = identity
+        .refresh
         .as_ref()
         .map(|r| seal_token(&app.keyring, row.user_id, p, r.expose_secret()));
     let mut tx = app.db.begin().await?;
@@ -232,14 +331,14 @@ async fn complete(app: &App, provider: &str, query: &CallbackQuery) -> anyhow::R
         account,
         p,
         &db::channels::NewConnection {
-            external_id: &channel.id,
-            display_name: Some(&channel.title),
+            external_id: &identity.external_id,
+            display_name: Some(&identity.display_name),
             access_token: &access,
             refresh_token: refresh.as_deref(),
             key_id: app.keyring.primary_key_id(),
-            access_expires_at: grant.expires_at,
-            refresh_expires_at: None,
-            scopes: grant.scopes.as_deref(),
+            access_expires_at: identity.access_expires_at,
+            refresh_expires_at: identity.refresh_expires_at,
+            scopes: identity.scopes.as_deref(),
         },
     )
     .await?;
@@ -251,7 +350,9 @@ async fn complete(app: &App, provider: &str, query: &CallbackQuery) -> anyhow::R
         locale.code(),
     )
     .await?;
-    db::channels::record_call(&mut *tx, p, quota_day(Utc::now()), id, "channels.list", 1).await?;
+    for (endpoint, units) in &identity.calls {
+        db::channels::record_call(&mut *tx, p, quota_day(Utc::now()), id, endpoint, *units).await?;
+    }
     let job = Job::SyncChannel {
         account,
         connection: id,
@@ -268,7 +369,7 @@ async fn complete(app: &App, provider: &str, query: &CallbackQuery) -> anyhow::R
         locale,
         &msg("connect-done")
             .arg("provider", provider.label())
-            .arg("channel", channel.title.clone()),
+            .arg("channel", identity.display_name.clone()),
     );
     let outcome = app
         .notifiers
@@ -286,7 +387,7 @@ async fn complete(app: &App, provider: &str, query: &CallbackQuery) -> anyhow::R
             locale,
             &msg("oauth-page-connected")
                 .arg("provider", provider.label())
-                .arg("channel", channel.title),
+                .arg("channel", identity.display_name),
         )],
     ))
 }

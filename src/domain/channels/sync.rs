@@ -8,7 +8,25 @@
 //! New uploads come from the uploads playlist (`playlistItems.list`, only pages newer than the
 //! last upload seen) and `videos.list` in batches of 50, into `content` with today's snapshot.
 //!
-//! Not yet: refreshing older videos' statistics from YouTube Analytics, TikTok and Instagram.
+//! Not yet: refreshing older videos' statistics from YouTube Analytics.
+//!
+//! `run` dispatches by provider; TikTok and Instagram live in `sync/tiktok.rs` and
+//! `sync/instagram.rs` and share `Access` (an access token refreshed ahead of expiry and at most
+//! once more when refused) and the outcome types here. They spend no YouTube quota.
+
+/// The value of a `Step`, or `Ok(Step::Dead)` returned from the enclosing function (defined
+/// before the provider modules so they can use it).
+macro_rules! alive {
+    ($step:expr) => {
+        match $step {
+            Step::Done(value) => value,
+            Step::Dead => return Ok(Step::Dead),
+        }
+    };
+}
+
+mod instagram;
+mod tiktok;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use secrecy::{ExposeSecret, SecretString};
@@ -37,7 +55,7 @@ pub enum SyncOutcome {
     /// Numbers written for this many days (plus today's follower total).
     Synced { days: usize },
     /// The grant is dead; `first` is true only the first time (tell the creator then).
-    NeedsReconnect { first: bool },
+    NeedsReconnect { provider: Provider, first: bool },
     /// Not an active OAuth connection (gone, disconnected, demo, manual, already dead).
     Skipped,
 }
@@ -86,10 +104,18 @@ pub async fn run(app: &App, connection: Uuid) -> Result<SyncOutcome, SyncError> 
     let Some(row) = db::channels::get(&app.db, connection).await? else {
         return Ok(SyncOutcome::Skipped);
     };
-    if row.source != "oauth" || row.status != "active" || row.provider != "youtube" {
+    let Some(provider) = Provider::parse(&row.provider) else {
+        return Ok(SyncOutcome::Skipped);
+    };
+    if row.source != "oauth" || row.status != "active" {
         return Ok(SyncOutcome::Skipped);
     }
-    match sync_youtube(app, &row).await? {
+    let step = match provider {
+        Provider::YouTube => sync_youtube(app, &row).await?,
+        Provider::TikTok => tiktok::sync(app, &row).await?,
+        Provider::Instagram => instagram::sync(app, &row).await?,
+    };
+    match step {
         Step::Done((days, newest)) => {
             db::channels::mark_synced(&app.db, row.id, newest).await?;
             Ok(SyncOutcome::Synced { days })
@@ -97,7 +123,7 @@ pub async fn run(app: &App, connection: Uuid) -> Result<SyncOutcome, SyncError> 
         Step::Dead => {
             let first =
                 db::channels::mark_needs_reconnect(&app.db, row.id, "invalid_grant").await?;
-            Ok(SyncOutcome::NeedsReconnect { first })
+            Ok(SyncOutcome::NeedsReconnect { provider, first })
         }
     }
 }
@@ -348,10 +374,16 @@ pub fn iso_duration_seconds(text: &str) -> Option<i64> {
 }
 
 fn provider_failure<T>(e: ProviderError) -> Result<T, SyncError> {
+    failure(Provider::YouTube, e)
+}
+
+/// A provider call that failed for another reason than a dead grant: 429/5xx/transport → later.
+fn failure<T>(provider: Provider, e: ProviderError) -> Result<T, SyncError> {
     match e {
-        ProviderError::Unavailable(status) => {
-            Err(SyncError::Later(format!("YouTube answered {status}")))
-        }
+        ProviderError::Unavailable(status) => Err(SyncError::Later(format!(
+            "{} answered {status}",
+            provider.label()
+        ))),
         other => Err(SyncError::Other(other.into())),
     }
 }
@@ -450,4 +482,180 @@ pub fn parse_report(report: &serde_json::Value) -> anyhow::Result<Vec<(NaiveDate
 /// The UTC date a daily sync is keyed by.
 pub fn sync_date(now: DateTime<Utc>) -> NaiveDate {
     now.date_naive()
+}
+
+/// The access token of a TikTok or Instagram sync: refreshed before the calls when it expires
+/// within `ahead`, and at most once more when the provider refuses it; a refused refresh (or a
+/// fresh token refused again) is a dead grant.
+struct Access {
+    provider: Provider,
+    token: SecretString,
+    /// TikTok's rotating refresh token; Instagram refreshes with the access token itself.
+    refresh_token: Option<SecretString>,
+    /// The sealed access token as stored when these tokens were read: a different one in the
+    /// row means another sync refreshed meanwhile.
+    sealed_access: Option<String>,
+    refreshed: bool,
+}
+
+impl Access {
+    async fn open(
+        app: &App,
+        row: &PlatformRow,
+        provider: Provider,
+        ahead: Duration,
+    ) -> Result<Step<Access>, SyncError> {
+        let tokens = open_tokens(&app.keyring, row)
+            .map_err(|e| anyhow::anyhow!("connection {} does not open: {e}", row.id))?;
+        let now = Utc::now();
+        if row.refresh_expires_at.is_some_and(|at| at <= now) {
+            return Ok(Step::Dead);
+        }
+        let Some(token) = tokens.access else {
+            return Ok(Step::Dead);
+        };
+        let mut access = Access {
+            provider,
+            token,
+            refresh_token: tokens.refresh,
+            sealed_access: row.access_token.clone(),
+            refreshed: false,
+        };
+        if row.access_expires_at.is_none_or(|at| at <= now + ahead)
+            && let Step::Dead = access.refresh(app, row).await?
+        {
+            return Ok(Step::Dead);
+        }
+        Ok(Step::Done(access))
+    }
+
+    /// Refreshes at the provider and stores the new tokens sealed (TikTok's newest refresh
+    /// token replaces the old one). Refreshes of one connection take turns on the row's lock:
+    /// TikTok's refresh tokens rotate, so a second refresh with the token the first one
+    /// replaced would be refused and look like a dead grant; the second uses the first's tokens.
+    async fn refresh(&mut self, app: &App, row: &PlatformRow) -> Result<Step<()>, SyncError> {
+        self.refreshed = true;
+        let mut tx = app.db.begin().await?;
+        let current = db::channels::lock(&mut tx, row.id).await?;
+        let Some(current) = current.filter(|c| c.status == "active" && c.source == "oauth") else {
+            return Err(SyncError::Later(
+                "the connection changed during the sync".into(),
+            ));
+        };
+        if current.access_token != self.sealed_access {
+            let tokens = open_tokens(&app.keyring, &current)
+                .map_err(|e| anyhow::anyhow!("connection {} does not open: {e}", row.id))?;
+            let Some(access) = tokens.access else {
+                return Ok(Step::Dead);
+            };
+            self.token = access;
+            self.refresh_token = tokens.refresh;
+            self.sealed_access = current.access_token;
+            return Ok(Step::Done(()));
+        }
+        let answer = match self.provider {
+            Provider::TikTok => {
+                let Some(refresh_token) = &self.refresh_token else {
+                    return Ok(Step::Dead);
+                };
+                crate::clients::tiktok::refresh(&app.settings.tiktok, refresh_token)
+                    .await
+                    .map(|g| {
+                        (
+                            g.access_token,
+                            g.refresh_token,
+                            g.expires_at,
+                            g.refresh_expires_at,
+                        )
+                    })
+            }
+            Provider::Instagram => {
+                crate::clients::instagram::refresh(&app.settings.instagram, &self.token)
+                    .await
+                    .map(|g| (g.access_token, None, g.expires_at, None))
+            }
+            Provider::YouTube => {
+                return Err(anyhow::anyhow!("YouTube refreshes in sync_youtube").into());
+            }
+        };
+        let (access, refresh, expires_at, refresh_expires_at) = match answer {
+            Ok(answer) => answer,
+            Err(ProviderError::InvalidGrant(_)) => return Ok(Step::Dead),
+            Err(e) => return failure(self.provider, e),
+        };
+        if let Some(refresh) = refresh {
+            self.refresh_token = Some(refresh);
+        }
+        let seal = |t: &SecretString| {
+            seal_token(&app.keyring, row.user_id, &row.provider, t.expose_secret())
+        };
+        // The refresh token is sealed again even when it did not rotate: the row may have moved
+        // to another account (linking) since it was sealed.
+        let sealed = seal(&access);
+        db::channels::update_tokens(
+            &mut *tx,
+            row.id,
+            &sealed,
+            self.refresh_token.as_ref().map(seal).as_deref(),
+            app.keyring.primary_key_id(),
+            expires_at,
+            refresh_expires_at,
+        )
+        .await?;
+        tx.commit().await?;
+        self.token = access;
+        self.sealed_access = Some(sealed);
+        Ok(Step::Done(()))
+    }
+
+    /// `call` with the token; a refused token is refreshed once and the call tried again.
+    async fn call<T, F, Fut>(
+        &mut self,
+        app: &App,
+        row: &PlatformRow,
+        call: F,
+    ) -> Result<Step<T>, SyncError>
+    where
+        F: Fn(SecretString) -> Fut,
+        Fut: Future<Output = Result<T, ProviderError>>,
+    {
+        loop {
+            match call(self.token.clone()).await {
+                Ok(value) => return Ok(Step::Done(value)),
+                Err(ProviderError::InvalidGrant(_)) if !self.refreshed => {
+                    if let Step::Dead = self.refresh(app, row).await? {
+                        return Ok(Step::Dead);
+                    }
+                }
+                Err(ProviderError::InvalidGrant(_)) => return Ok(Step::Dead),
+                Err(e) => return failure(self.provider, e),
+            }
+        }
+    }
+}
+
+/// Content this recent keeps being fetched (lifetime counts and a daily snapshot) on every sync,
+/// so videos can be compared at the same age; older pages are not asked again.
+const CONTENT_REFRESH_DAYS: i64 = 30;
+
+/// A bound on pages per sync, against a provider that keeps answering "more".
+const MAX_CONTENT_PAGES: usize = 100;
+
+/// The first line of a caption or description, shortened, as a title.
+fn title_from(text: Option<&str>) -> Option<String> {
+    let line = text?.lines().map(str::trim).find(|l| !l.is_empty())?;
+    let mut title: String = line.chars().take(150).collect();
+    if title.len() < line.len() {
+        title.push('…');
+    }
+    Some(title)
+}
+
+/// Whether paging can stop: the page reached content published before the refresh window
+/// behind the newest content already seen.
+fn reached_known(row: &PlatformRow, published: Option<DateTime<Utc>>) -> bool {
+    match (row.last_content_at, published) {
+        (Some(last), Some(at)) => at < last - Duration::days(CONTENT_REFRESH_DAYS),
+        _ => false,
+    }
 }

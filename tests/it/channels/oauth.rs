@@ -9,12 +9,11 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use creatorpilot::bot::{Button, Destination, Notifier, Platform, Reply, SendOutcome};
+use creatorpilot::bot::{Button, Platform};
 use serde_json::json;
-use tokio_util::sync::CancellationToken;
 
-use super::{count, say};
-use crate::support::{TestApp, app_with};
+use super::{Web, count, drain, say, serve, web_app};
+use crate::support::app_with;
 
 #[derive(Default)]
 struct Fake {
@@ -214,13 +213,6 @@ fn video_calls(f: &Fake) -> usize {
         .count()
 }
 
-async fn serve(router: Router) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
-    format!("http://{addr}")
-}
-
 async fn fake_google() -> (Arc<Fake>, String) {
     let fake = Arc::new(Fake::default());
     let router = Router::new()
@@ -233,40 +225,22 @@ async fn fake_google() -> (Arc<Fake>, String) {
     (fake, serve(router).await)
 }
 
-#[derive(Default)]
-/// Proactive messages (chat, text) and the ids of their action buttons.
-struct Sent(Mutex<Vec<(String, String)>>, Mutex<Vec<String>>);
-
-#[async_trait::async_trait]
-impl Notifier for Sent {
-    async fn send(&self, destination: &Destination, reply: Reply) -> SendOutcome {
-        for b in &reply.buttons {
-            if let Button::Action { id, .. } = b {
-                self.1.lock().unwrap().push(id.clone());
-            }
-        }
-        self.0
-            .lock()
-            .unwrap()
-            .push((destination.chat_id.clone(), reply.blocks.join("\n")));
-        SendOutcome::Delivered
-    }
+/// The app with its web endpoint (`Web`) and the fake Google.
+struct Harness {
+    web: Web,
+    fake: Arc<Fake>,
 }
 
-struct Harness {
-    t: TestApp,
-    fake: Arc<Fake>,
-    sent: Arc<Sent>,
-    public: String,
-    http: reqwest::Client,
+impl std::ops::Deref for Harness {
+    type Target = Web;
+    fn deref(&self) -> &Web {
+        &self.web
+    }
 }
 
 async fn harness() -> Harness {
     let (fake, google) = fake_google().await;
-    let web = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let public = format!("http://{}", web.local_addr().unwrap());
-    let t = app_with(&[
-        ("PUBLIC_URL", public.as_str()),
+    let web = web_app(&[
         ("GOOGLE_CLIENT_ID", "id"),
         ("GOOGLE_CLIENT_SECRET", "s"),
         ("GOOGLE_AUTH_URL", &format!("{google}/auth")),
@@ -276,84 +250,20 @@ async fn harness() -> Harness {
         ("YOUTUBE_ANALYTICS_API_URL", &google),
     ])
     .await;
-    let sent = Arc::new(Sent::default());
-    t.app.notifiers.register(Platform::Telegram, sent.clone());
-    let router = creatorpilot::web::public_router(t.app.clone(), Default::default());
-    tokio::spawn(creatorpilot::web::serve(
-        web,
-        router,
-        CancellationToken::new(),
-    ));
-    Harness {
-        t,
-        fake,
-        sent,
-        public,
-        http: reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap(),
-    }
+    Harness { web, fake }
 }
 
 /// `/connect youtube` as `user`: the consent URL's query.
 async fn connect(h: &Harness, user: &str) -> HashMap<String, String> {
-    let r = say(&h.t, user, "/connect youtube").await;
-    let replies = r.replies.lock().unwrap();
-    let url = replies
-        .iter()
-        .flat_map(|r| r.buttons.iter())
-        .find_map(|b| match b {
-            Button::Link { url, .. } => Some(url.clone()),
-            Button::Action { .. } => None,
-        })
-        .expect("a link button to the consent page");
-    let url = url::Url::parse(&url).unwrap();
-    assert!(url.as_str().starts_with("http://127.0.0.1:"));
-    url.query_pairs().into_owned().collect()
+    h.consent(user, "youtube").await
 }
 
 async fn callback(h: &Harness, provider: &str, query: &str) -> (u16, String) {
-    let answer = h
-        .http
-        .get(format!("{}/oauth/{provider}/callback?{query}", h.public))
-        .send()
-        .await
-        .unwrap();
-    let status = answer.status().as_u16();
-    (status, answer.text().await.unwrap())
-}
-
-async fn drain(t: &TestApp) {
-    let config = creatorpilot::jobs::WorkerConfig {
-        idle_poll: std::time::Duration::from_millis(10),
-        lease: std::time::Duration::from_secs(60),
-    };
-    let stop = CancellationToken::new();
-    while creatorpilot::jobs::run_one(&t.app, "w", &config, &stop)
-        .await
-        .unwrap()
-    {}
+    h.callback(provider, query).await
 }
 
 async fn enqueue_sync(h: &Harness, key: &str) {
-    let (id, user): (uuid::Uuid, uuid::Uuid) =
-        sqlx::query_as("SELECT id, user_id FROM platforms WHERE provider = 'youtube'")
-            .fetch_one(&h.t.db.pool)
-            .await
-            .unwrap();
-    let job = creatorpilot::jobs::Job::SyncChannel {
-        account: creatorpilot::bot::AccountId(user),
-        connection: id,
-        destination: Destination {
-            platform: Platform::Telegram,
-            chat_id: "u1".into(),
-        },
-        locale: creatorpilot::i18n::Locale::En,
-    };
-    creatorpilot::jobs::enqueue(&h.t.db.pool, &job, key, chrono::Utc::now())
-        .await
-        .unwrap();
+    super::enqueue_sync(&h.t, "youtube", key).await;
 }
 
 /// Connect, replay, sync twice, then the grant dies: one message, and syncing stops.
@@ -720,21 +630,20 @@ async fn expired_and_mismatched_states_change_nothing() {
     assert_eq!(count(&h.t, "SELECT count(*) FROM oauth_states").await, 1);
 }
 
-/// No credentials: say so and point to manual entry; TikTok and Instagram are not available yet.
+/// No credentials: each provider says so and points to manual entry; nothing is stored.
 #[tokio::test]
-async fn unconfigured_and_unavailable_providers_point_to_manual_entry() {
+async fn unconfigured_providers_point_to_manual_entry() {
     let t = app_with(&[]).await;
-    let r = say(&t, "u3", "/connect youtube").await;
-    let text = r.texts().join("\n");
-    assert!(
-        text.contains("not set up") && text.contains("/stats add"),
-        "{text}"
-    );
-    for provider in ["tiktok", "instagram"] {
+    for (provider, label) in [
+        ("youtube", "YouTube"),
+        ("tiktok", "TikTok"),
+        ("instagram", "Instagram"),
+    ] {
         let r = say(&t, "u3", &format!("/connect {provider}")).await;
         let text = r.texts().join("\n");
         assert!(
-            text.contains("not available yet") && text.contains("/stats add"),
+            text.contains(&format!("{label} connections are not set up"))
+                && text.contains("/stats add"),
             "{text}"
         );
     }
@@ -742,6 +651,6 @@ async fn unconfigured_and_unavailable_providers_point_to_manual_entry() {
     drop(r);
     let r = say(&t, "u3", "/connect tiktok").await;
     let text = r.texts().join("\n");
-    assert!(text.contains("pas encore disponible"), "{text}");
+    assert!(text.contains("ne sont pas configurées"), "{text}");
     assert_eq!(count(&t, "SELECT count(*) FROM oauth_states").await, 0);
 }

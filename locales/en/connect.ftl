@@ -18,3 +18,13 @@ oauth-page-scopes-missing = Some of the permissions I need were not granted, so 
 oauth-page-failed = Something went wrong on our side. Try again in a few minutes with /connect.
 sync-needs-reconnect = Your { $provider } access has expired or was revoked, so I stopped syncing it. Reconnect it with the button below (or /connect { $command }); your history is kept.
 sync-reconnect-button = Reconnect { $provider }
+connect-plan-limit = Your { $plan } plan connects { $limit ->
+        [one] one platform
+       *[other] { $limit } platforms
+    } through their accounts, and { $limit ->
+        [one] it is
+       *[other] they are
+    } in use. { $more ->
+        [0] Disconnect one with /disconnect first, or add this one's numbers by hand with /stats add or /import.
+       *[other] Disconnect one with /disconnect, add this one's numbers by hand with /stats add or /import, or move to the { $next } plan for { $more }: see /plan.
+    }

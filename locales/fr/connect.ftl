@@ -18,3 +18,13 @@ oauth-page-scopes-missing = Certaines autorisations nécessaires n'ont pas été
 oauth-page-failed = Un problème est survenu de notre côté. Réessayez dans quelques minutes avec /connect.
 sync-needs-reconnect = Votre accès { $provider } a expiré ou a été révoqué, j'ai donc arrêté sa synchronisation. Reconnectez-le avec le bouton ci-dessous (ou /connect { $command }) ; votre historique est conservé.
 sync-reconnect-button = Reconnecter { $provider }
+connect-plan-limit = Votre offre { $plan } connecte { $limit ->
+        [one] une plateforme
+       *[other] { $limit } plateformes
+    } par leur compte, déjà { $limit ->
+        [one] utilisée
+       *[other] utilisées
+    }. { $more ->
+        [0] Déconnectez-en une avec /disconnect d’abord, ou saisissez les chiffres de celle-ci à la main avec /stats add ou /import.
+       *[other] Déconnectez-en une avec /disconnect, saisissez les chiffres de celle-ci à la main avec /stats add ou /import, ou passez à l’offre { $next } pour { $more } : voir /plan.
+    }

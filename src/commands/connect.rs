@@ -36,6 +36,11 @@ pub async fn offer(
             Start::NotConfigured => Reply::text(tr(
                 msg("connect-not-configured").arg("provider", provider.label())
             )),
+            Start::PlanFull(full) => Reply::text(tr(full.refusal(
+                &app.i18n,
+                inv.locale,
+                "connect-plan-limit",
+            ))),
         };
     r.send(reply.private()).await?;
     Ok(())

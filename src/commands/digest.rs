@@ -80,7 +80,7 @@ async fn on(app: &App, inv: &Invocation, request: OnRequest, r: &dyn Responder) 
     let mut tx = app.db.begin().await?;
     let existing = db::digests::find(&mut *tx, inv.account, &destination).await?;
     if existing.as_ref().is_none_or(|s| s.status != "active")
-        && let Room::Full { plan, limit, next } = plans::room_for(
+        && let Room::Full(full) = plans::room_for(
             &mut tx,
             &app.plans,
             inv.account,
@@ -88,7 +88,9 @@ async fn on(app: &App, inv: &Invocation, request: OnRequest, r: &dyn Responder) 
         )
         .await?
     {
-        return Err(super::plan::full(app, inv, "digest-plan-limit", plan, limit, next).into());
+        return Err(full
+            .refusal(&app.i18n, inv.locale, "digest-plan-limit")
+            .into());
     }
     let send_at = request
         .time

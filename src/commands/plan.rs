@@ -3,8 +3,8 @@
 use crate::app::App;
 use crate::bot::{CommandResult, Invocation, Reply, Responder};
 use crate::db;
-use crate::domain::plans::{self, Feature, PlanName};
-use crate::i18n::{Msg, msg};
+use crate::domain::plans::{self, Feature};
+use crate::i18n::msg;
 
 pub async fn run(app: &App, inv: &Invocation, r: &dyn Responder) -> CommandResult {
     let plan = plans::plan_of(&app.db, inv.account).await?;
@@ -46,29 +46,6 @@ pub async fn run(app: &App, inv: &Invocation, r: &dyn Responder) -> CommandResul
     }
     r.send(reply.private()).await?;
     Ok(())
-}
-
-/// The refusal `key` of a limit the plan has reached, with what the next plan gives: its
-/// arguments are `plan`, `limit`, `next` (the next plan's name) and `more` (its limit; 0 when
-/// there is no plan above).
-pub fn full(
-    app: &App,
-    inv: &Invocation,
-    key: &str,
-    plan: PlanName,
-    limit: i64,
-    next: Option<(PlanName, i64)>,
-) -> Msg {
-    let name = |p: PlanName| {
-        app.i18n
-            .tr(inv.locale, &format!("plan-name-{}", p.as_str()))
-    };
-    let (next, more) = next.map_or((String::new(), 0), |(p, more)| (name(p), more));
-    msg(key)
-        .arg("plan", name(plan))
-        .arg("limit", limit)
-        .arg("next", next)
-        .arg("more", more)
 }
 
 /// Ten cells: `▰▰▰▱▱▱▱▱▱▱`.

@@ -47,8 +47,14 @@ pub async fn show(
     let plan = plans::plan_of(&app.db, inv.account).await?;
     let history = app.plans.limits(plan).history_days;
     if period.first < today - Duration::days(history) {
-        let next = app.plans.next_limit(plan, |l| l.history_days);
-        return Err(super::plan::full(app, inv, "stats-plan-history", plan, history, next).into());
+        let full = plans::Full {
+            plan,
+            limit: history,
+            next: app.plans.next_limit(plan, |l| l.history_days),
+        };
+        return Err(full
+            .refusal(&app.i18n, inv.locale, "stats-plan-history")
+            .into());
     }
     let provider = platform.and_then(Provider::parse);
     r.typing().await.ok();

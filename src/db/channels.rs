@@ -192,6 +192,35 @@ pub async fn connect(
     .await
 }
 
+/// How many provider connections made through OAuth the account holds (needing a reconnect
+/// included; manual and demo sources, and disconnected ones, are not counted).
+pub async fn count_connected(db: impl PgExecutor<'_>, account: AccountId) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "SELECT count(*) FROM platforms
+         WHERE user_id = $1 AND source = 'oauth' AND status <> 'disconnected'",
+    )
+    .bind(account.0)
+    .fetch_one(db)
+    .await
+}
+
+/// Whether the account already holds an OAuth connection to `provider` (a reconnect then
+/// replaces it rather than adding one).
+pub async fn has_connection(
+    db: impl PgExecutor<'_>,
+    account: AccountId,
+    provider: &str,
+) -> sqlx::Result<bool> {
+    sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM platforms WHERE user_id = $1 AND provider = $2
+                        AND source = 'oauth' AND status <> 'disconnected')",
+    )
+    .bind(account.0)
+    .bind(provider)
+    .fetch_one(db)
+    .await
+}
+
 /// Stores refreshed tokens (a rotating refresh token replaces the old one when given).
 pub async fn update_tokens(
     db: impl PgExecutor<'_>,

@@ -2,7 +2,7 @@
 //!
 //! `reserve` checks and counts in one statement, so concurrent requests never exceed a limit;
 //! `release` gives a unit back when the work it paid for failed. Months are UTC calendar months.
-//! Things an account holds at once (digest destinations) are checked by `room_for` under a lock
+//! Things an account holds at once (digest destinations, connections) are checked by `room_for` under a lock
 //! on the account row, inside the transaction that adds one.
 
 use chrono::{Datelike, NaiveDate, Utc};
@@ -11,6 +11,7 @@ use sqlx::PgPool;
 
 use crate::bot::AccountId;
 use crate::db;
+use crate::i18n::{I18n, Locale, Msg, msg};
 
 static SHIPPED: &str = include_str!("../../plans.toml");
 
@@ -177,13 +178,40 @@ pub async fn release(db_pool: &PgPool, account: AccountId, feature: Feature) -> 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Holding {
     DigestDestinations,
+    /// Provider connections made through OAuth (manual and demo sources are not counted).
+    ConnectedPlatforms,
 }
 
 impl Holding {
     pub fn limit(self, limits: &Limits) -> i64 {
         match self {
             Holding::DigestDestinations => limits.digest_destinations,
+            Holding::ConnectedPlatforms => limits.connected_platforms,
         }
+    }
+}
+
+/// A plan limit that is reached: the plan, its limit, and the next plan up with its limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Full {
+    pub plan: PlanName,
+    pub limit: i64,
+    pub next: Option<(PlanName, i64)>,
+}
+
+impl Full {
+    /// The refusal `key`, localized, with its arguments `plan`, `limit`, `next` (the next plan's
+    /// name) and `more` (its limit; 0 when there is no plan above).
+    pub fn refusal(&self, i18n: &I18n, locale: Locale, key: &str) -> Msg {
+        let name = |p: PlanName| i18n.tr(locale, &format!("plan-name-{}", p.as_str()));
+        let (next, more) = self
+            .next
+            .map_or((String::new(), 0), |(p, more)| (name(p), more));
+        msg(key)
+            .arg("plan", name(self.plan))
+            .arg("limit", self.limit)
+            .arg("next", next)
+            .arg("more", more)
     }
 }
 
@@ -191,12 +219,7 @@ impl Holding {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Room {
     Fits,
-    /// The plan's `limit` is reached; `next` is the next plan up and its limit, if any.
-    Full {
-        plan: PlanName,
-        limit: i64,
-        next: Option<(PlanName, i64)>,
-    },
+    Full(Full),
 }
 
 /// Locks the account row (concurrent requests of one account queue here until the caller's
@@ -215,16 +238,17 @@ pub async fn room_for(
         .unwrap_or_default();
     let held = match holding {
         Holding::DigestDestinations => db::digests::count_active(&mut *tx, account).await?,
+        Holding::ConnectedPlatforms => db::channels::count_connected(&mut *tx, account).await?,
     };
     let limit = holding.limit(plans.limits(plan));
     Ok(if held < limit {
         Room::Fits
     } else {
-        Room::Full {
+        Room::Full(Full {
             plan,
             limit,
             next: plans.next_limit(plan, |l| holding.limit(l)),
-        }
+        })
     })
 }
 

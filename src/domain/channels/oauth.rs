@@ -26,6 +26,7 @@ use crate::bot::{AccountId, Destination, Platform, Reply};
 use crate::clients::{self, ProviderError};
 use crate::db;
 use crate::domain::channels::{Provider, open_token, quota_day, seal_token};
+use crate::domain::plans::{self, Holding, Room};
 use crate::i18n::{Locale, msg};
 use crate::jobs::{self, Job};
 use crate::settings::OAuthClient;
@@ -48,6 +49,22 @@ pub enum Start {
     Consent(Url),
     /// The provider's client id or secret is not configured here.
     NotConfigured,
+    /// The plan's connections are all in use.
+    PlanFull(plans::Full),
+}
+
+/// Whether a connection to `provider` fits the account's plan (locking the account until `tx`
+/// ends); reconnecting a provider already connected always does.
+async fn connection_room(
+    tx: &mut sqlx::PgConnection,
+    app: &App,
+    account: AccountId,
+    provider: Provider,
+) -> anyhow::Result<Room> {
+    if db::channels::has_connection(&mut *tx, account, provider.as_str()).await? {
+        return Ok(Room::Fits);
+    }
+    Ok(plans::room_for(tx, &app.plans, account, Holding::ConnectedPlatforms).await?)
 }
 
 /// The provider's OAuth client settings.
@@ -77,6 +94,12 @@ pub async fn start(
     if oauth.client_id.is_none() || oauth.client_secret.is_none() {
         return Ok(Start::NotConfigured);
     }
+    // Checked again when the provider sends the creator back, in the transaction that stores.
+    let mut tx = app.db.begin().await?;
+    if let Room::Full(full) = connection_room(&mut tx, app, account, provider).await? {
+        return Ok(Start::PlanFull(full));
+    }
+    tx.commit().await?;
     let state = random_token();
     // 32 random bytes → 43 URL-safe characters: a valid RFC 7636 verifier.
     let verifier = random_token();
@@ -326,6 +349,24 @@ async fn complete(app: &App, provider: &str, query: &CallbackQuery) -> anyhow::R
         .as_ref()
         .map(|r| seal_token(&app.keyring, row.user_id, p, r.expose_secret()));
     let mut tx = app.db.begin().await?;
+    if let Room::Full(full) = connection_room(&mut tx, app, account, provider).await? {
+        // Another provider was connected since the link was given: nothing is stored.
+        tx.rollback().await?;
+        let text = app.i18n.render(
+            locale,
+            &full.refusal(&app.i18n, locale, "connect-plan-limit"),
+        );
+        let outcome = app
+            .notifiers
+            .send(&app.db, &destination, Reply::text(text.clone()))
+            .await;
+        tracing::info!(
+            ?outcome,
+            provider = p,
+            "connection refused by the plan's limit"
+        );
+        return Ok(page(403, "CreatorPilot", &[text]));
+    }
     let id = db::channels::connect(
         &mut *tx,
         account,

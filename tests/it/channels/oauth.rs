@@ -654,3 +654,61 @@ async fn unconfigured_providers_point_to_manual_entry() {
     assert!(text.contains("ne sont pas configurées"), "{text}");
     assert_eq!(count(&t, "SELECT count(*) FROM oauth_states").await, 0);
 }
+
+/// The free plan connects one provider: a second is refused before the consent page, and again
+/// at the callback when another connection was made since the link was given; a reconnect of the
+/// provider already connected is not a new connection.
+#[tokio::test]
+async fn the_plan_limits_connected_platforms_before_and_after_consent() {
+    let h = harness().await;
+    // A consent link while nothing is connected yet…
+    let q = connect(&h, "u1").await;
+    // …then TikTok gets connected (another chat, another tab) before YouTube comes back.
+    sqlx::query(
+        "INSERT INTO platforms (user_id, provider, source, external_id, display_name)
+         SELECT user_id, 'tiktok', 'oauth', 'open-id', 'Cooking on TikTok'
+         FROM chat_identities WHERE external_id = 'u1'",
+    )
+    .execute(&h.t.db.pool)
+    .await
+    .unwrap();
+    let refusal = "Your Free plan connects one platform through their accounts, and it is in \
+                   use. Disconnect one with /disconnect, add this one's numbers by hand with \
+                   /stats add or /import, or move to the Creator plan for 3: see /plan.";
+    let (status, page) = callback(&h, "youtube", &format!("code=c&state={}", q["state"])).await;
+    assert_eq!(status, 403);
+    assert!(
+        page.contains("Your Free plan connects one platform"),
+        "{page}"
+    );
+    assert_eq!(h.sent_texts(), vec![refusal.to_owned()]);
+    assert_eq!(
+        count(
+            &h.t,
+            "SELECT count(*) FROM platforms WHERE provider = 'youtube'"
+        )
+        .await,
+        0,
+        "nothing stored"
+    );
+
+    // Asked again: refused at once, no consent link.
+    let r = say(&h.t, "u1", "/connect youtube").await;
+    assert_eq!(r.texts(), vec![refusal.to_owned()]);
+    assert!(r.replies.lock().unwrap()[0].buttons.is_empty());
+    // A paid plan has room for more.
+    sqlx::query("UPDATE users SET plan = 'creator'")
+        .execute(&h.t.db.pool)
+        .await
+        .unwrap();
+    h.consent("u1", "youtube").await;
+    // Back on the free plan, reconnecting the one provider connected is offered: it replaces
+    // the connection rather than adding one.
+    for sql in [
+        "UPDATE users SET plan = 'free'",
+        "UPDATE platforms SET provider = 'youtube', status = 'needs_reconnect'",
+    ] {
+        sqlx::query(sql).execute(&h.t.db.pool).await.unwrap();
+    }
+    h.consent("u1", "youtube").await;
+}

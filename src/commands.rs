@@ -24,6 +24,7 @@ pub mod profile;
 pub mod revenue;
 pub mod start;
 pub mod stats;
+pub mod sync;
 
 use serde::{Deserialize, Serialize};
 
@@ -53,10 +54,11 @@ pub enum CommandName {
     Revenue,
     Start,
     Stats,
+    Sync,
 }
 
 impl CommandName {
-    pub const ALL: [CommandName; 19] = [
+    pub const ALL: [CommandName; 20] = [
         CommandName::Channels,
         CommandName::Connect,
         CommandName::Deal,
@@ -76,6 +78,7 @@ impl CommandName {
         CommandName::Revenue,
         CommandName::Start,
         CommandName::Stats,
+        CommandName::Sync,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -99,6 +102,7 @@ impl CommandName {
             CommandName::Revenue => "revenue",
             CommandName::Start => "start",
             CommandName::Stats => "stats",
+            CommandName::Sync => "sync",
         }
     }
 
@@ -134,6 +138,7 @@ pub async fn run(
         CommandName::Revenue => revenue::run(app, inv, args, r).await,
         CommandName::Start => start::run(app, inv, args, r).await,
         CommandName::Stats => stats::run(app, inv, args, r).await,
+        CommandName::Sync => sync::run(app, inv, args, r).await,
     }
 }
 

@@ -306,8 +306,14 @@ async fn execute(job: Job, ctx: &mut JobContext<'_>) -> Result<(), JobError> {
             destination,
             locale,
         } => {
-            use crate::domain::channels::sync::{self, SyncError, SyncOutcome};
-            match sync::run(ctx.app, connection).await {
+            use crate::domain::channels::sync::{SyncError, SyncOutcome};
+            use crate::domain::channels::sync_now::{self, Guarded};
+            let result = match sync_now::exclusive(ctx.app, connection).await? {
+                Guarded::Ran(result) => result,
+                // A sync of this connection is running right now (`/sync`): it covers this one.
+                Guarded::Busy => return Ok(()),
+            };
+            match result {
                 Ok(SyncOutcome::NeedsReconnect { first: true }) => {
                     let text = ctx.app.i18n.tr(locale, "sync-needs-reconnect");
                     let button = crate::bot::buttons::store(
@@ -327,6 +333,9 @@ async fn execute(job: Job, ctx: &mut JobContext<'_>) -> Result<(), JobError> {
                 }
                 Ok(_) => Ok(()),
                 Err(SyncError::Later(why)) => Err(JobError::Retry(anyhow::anyhow!(why))),
+                Err(SyncError::QuotaSpent) => Err(JobError::Retry(anyhow::anyhow!(
+                    "the daily YouTube quota is spent"
+                ))),
                 Err(SyncError::Other(e)) => Err(JobError::Retry(e)),
             }
         }

@@ -687,3 +687,23 @@ pub async fn sync_targets(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<SyncTarge
     .fetch_all(db)
     .await
 }
+
+/// Takes the per-connection sync guard for the caller's transaction (released at its end);
+/// false when another sync of that connection holds it. An advisory lock, not a row lock: the
+/// sync itself updates the connection's row from other connections of the pool.
+pub async fn try_sync_lock(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<bool> {
+    sqlx::query_scalar(
+        "SELECT pg_try_advisory_xact_lock(hashtextextended('sync_channel:' || $1::text, 0))",
+    )
+    .bind(id)
+    .fetch_one(db)
+    .await
+}
+
+/// How many pieces of content a connection holds.
+pub async fn content_count(db: impl PgExecutor<'_>, platform_id: Uuid) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT count(*) FROM content WHERE platform_id = $1")
+        .bind(platform_id)
+        .fetch_one(db)
+        .await
+}

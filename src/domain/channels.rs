@@ -11,6 +11,7 @@ pub mod manual;
 pub mod oauth;
 pub mod privacy;
 pub mod sync;
+pub mod sync_now;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::America::Los_Angeles;

@@ -3,6 +3,7 @@
 
 mod manual;
 mod oauth;
+mod ops;
 mod tokens;
 
 use creatorpilot::bot::{Input, Platform};

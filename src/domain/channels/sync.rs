@@ -47,6 +47,9 @@ pub enum SyncOutcome {
 pub enum SyncError {
     #[error("later: {0}")]
     Later(String),
+    /// The shared daily Data API budget is spent: nothing more until midnight Pacific time.
+    #[error("the daily YouTube quota is spent")]
+    QuotaSpent,
     #[error(transparent)]
     Other(#[from] anyhow::Error),
 }
@@ -123,7 +126,7 @@ async fn sync_youtube(
 
     // channels.list: today's follower total.
     if !reserve(app, Some(row.id), "channels.list", 1).await? {
-        return Err(SyncError::Later("the daily YouTube quota is spent".into()));
+        return Err(SyncError::QuotaSpent);
     }
     let channel = loop {
         match google::my_channel(google, &access).await {
@@ -216,7 +219,7 @@ async fn new_uploads(
     let mut page: Option<String> = None;
     loop {
         if !reserve(app, Some(row.id), "playlistItems.list", 1).await? {
-            return Err(SyncError::Later("the daily YouTube quota is spent".into()));
+            return Err(SyncError::QuotaSpent);
         }
         let mut url = app.settings.google.youtube_api_url.clone();
         url.set_path("/youtube/v3/playlistItems");
@@ -274,7 +277,7 @@ async fn store_videos(
     today: NaiveDate,
 ) -> Result<Step<()>, SyncError> {
     if !reserve(app, Some(row.id), "videos.list", 1).await? {
-        return Err(SyncError::Later("the daily YouTube quota is spent".into()));
+        return Err(SyncError::QuotaSpent);
     }
     let mut url = app.settings.google.youtube_api_url.clone();
     url.set_path("/youtube/v3/videos");

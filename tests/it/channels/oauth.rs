@@ -17,17 +17,21 @@ use super::{count, say};
 use crate::support::{TestApp, app_with};
 
 #[derive(Default)]
-struct Fake {
+pub(super) struct Fake {
     /// Every form the token endpoint received.
-    token_forms: Mutex<Vec<HashMap<String, String>>>,
+    pub(super) token_forms: Mutex<Vec<HashMap<String, String>>>,
     /// Data and Analytics API calls, by path.
-    api_calls: Mutex<Vec<String>>,
+    pub(super) api_calls: Mutex<Vec<String>>,
     /// The grant was revoked: refreshes answer invalid_grant.
-    revoked: Mutex<bool>,
+    pub(super) revoked: Mutex<bool>,
+    /// Tokens the revoke endpoint received.
+    pub(super) revoke_requests: Mutex<Vec<String>>,
+    /// The revoke endpoint answers 503.
+    pub(super) revoke_down: Mutex<bool>,
 }
 
 impl Fake {
-    fn forms(&self, grant_type: &str) -> Vec<HashMap<String, String>> {
+    pub(super) fn forms(&self, grant_type: &str) -> Vec<HashMap<String, String>> {
         self.token_forms
             .lock()
             .unwrap()
@@ -36,7 +40,7 @@ impl Fake {
             .cloned()
             .collect()
     }
-    fn api_calls(&self) -> usize {
+    pub(super) fn api_calls(&self) -> usize {
         self.api_calls.lock().unwrap().len()
     }
 }
@@ -205,6 +209,21 @@ async fn videos(
     axum::Json(json!({ "kind": "youtube#videoListResponse", "items": items })).into_response()
 }
 
+/// Google's revocation endpoint: `token` in a form body; 200 with an empty body.
+async fn revoke(State(f): State<Arc<Fake>>, body: String) -> Response {
+    if *f.revoke_down.lock().unwrap() {
+        return StatusCode::SERVICE_UNAVAILABLE.into_response();
+    }
+    let form: HashMap<String, String> = url::form_urlencoded::parse(body.as_bytes())
+        .into_owned()
+        .collect();
+    f.revoke_requests
+        .lock()
+        .unwrap()
+        .push(form.get("token").cloned().unwrap_or_default());
+    StatusCode::OK.into_response()
+}
+
 fn video_calls(f: &Fake) -> usize {
     f.api_calls
         .lock()
@@ -225,6 +244,7 @@ async fn fake_google() -> (Arc<Fake>, String) {
     let fake = Arc::new(Fake::default());
     let router = Router::new()
         .route("/token", post(token))
+        .route("/revoke", post(revoke))
         .route("/youtube/v3/channels", get(channels))
         .route("/v2/reports", get(reports))
         .route("/youtube/v3/playlistItems", get(playlist_items))
@@ -235,7 +255,10 @@ async fn fake_google() -> (Arc<Fake>, String) {
 
 #[derive(Default)]
 /// Proactive messages (chat, text) and the ids of their action buttons.
-struct Sent(Mutex<Vec<(String, String)>>, Mutex<Vec<String>>);
+pub(super) struct Sent(
+    pub(super) Mutex<Vec<(String, String)>>,
+    pub(super) Mutex<Vec<String>>,
+);
 
 #[async_trait::async_trait]
 impl Notifier for Sent {
@@ -253,29 +276,40 @@ impl Notifier for Sent {
     }
 }
 
-struct Harness {
-    t: TestApp,
-    fake: Arc<Fake>,
-    sent: Arc<Sent>,
-    public: String,
+pub(super) struct Harness {
+    pub(super) t: TestApp,
+    pub(super) fake: Arc<Fake>,
+    pub(super) sent: Arc<Sent>,
+    pub(super) public: String,
     http: reqwest::Client,
 }
 
 async fn harness() -> Harness {
+    harness_with(&[]).await
+}
+
+/// The harness with more settings (e.g. `YOUTUBE_DAILY_QUOTA`).
+pub(super) async fn harness_with(extra: &[(&str, &str)]) -> Harness {
     let (fake, google) = fake_google().await;
     let web = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let public = format!("http://{}", web.local_addr().unwrap());
-    let t = app_with(&[
+    let (auth, token, revoke) = (
+        format!("{google}/auth"),
+        format!("{google}/token"),
+        format!("{google}/revoke"),
+    );
+    let mut vars = vec![
         ("PUBLIC_URL", public.as_str()),
         ("GOOGLE_CLIENT_ID", "id"),
         ("GOOGLE_CLIENT_SECRET", "s"),
-        ("GOOGLE_AUTH_URL", &format!("{google}/auth")),
-        ("GOOGLE_TOKEN_URL", &format!("{google}/token")),
-        ("GOOGLE_REVOKE_URL", &format!("{google}/revoke")),
+        ("GOOGLE_AUTH_URL", &auth),
+        ("GOOGLE_TOKEN_URL", &token),
+        ("GOOGLE_REVOKE_URL", &revoke),
         ("YOUTUBE_API_URL", &google),
         ("YOUTUBE_ANALYTICS_API_URL", &google),
-    ])
-    .await;
+    ];
+    vars.extend_from_slice(extra);
+    let t = app_with(&vars).await;
     let sent = Arc::new(Sent::default());
     t.app.notifiers.register(Platform::Telegram, sent.clone());
     let router = creatorpilot::web::public_router(t.app.clone(), Default::default());
@@ -297,7 +331,7 @@ async fn harness() -> Harness {
 }
 
 /// `/connect youtube` as `user`: the consent URL's query.
-async fn connect(h: &Harness, user: &str) -> HashMap<String, String> {
+pub(super) async fn connect(h: &Harness, user: &str) -> HashMap<String, String> {
     let r = say(&h.t, user, "/connect youtube").await;
     let replies = r.replies.lock().unwrap();
     let url = replies
@@ -313,7 +347,7 @@ async fn connect(h: &Harness, user: &str) -> HashMap<String, String> {
     url.query_pairs().into_owned().collect()
 }
 
-async fn callback(h: &Harness, provider: &str, query: &str) -> (u16, String) {
+pub(super) async fn callback(h: &Harness, provider: &str, query: &str) -> (u16, String) {
     let answer = h
         .http
         .get(format!("{}/oauth/{provider}/callback?{query}", h.public))
@@ -324,7 +358,7 @@ async fn callback(h: &Harness, provider: &str, query: &str) -> (u16, String) {
     (status, answer.text().await.unwrap())
 }
 
-async fn drain(t: &TestApp) {
+pub(super) async fn drain(t: &TestApp) {
     let config = creatorpilot::jobs::WorkerConfig {
         idle_poll: std::time::Duration::from_millis(10),
         lease: std::time::Duration::from_secs(60),

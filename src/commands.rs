@@ -9,6 +9,7 @@ pub mod channels;
 pub mod connect;
 pub mod deal;
 pub mod digest;
+pub mod disconnect;
 pub mod export;
 pub mod forget;
 pub mod help;
@@ -39,6 +40,7 @@ pub enum CommandName {
     Connect,
     Deal,
     Digest,
+    Disconnect,
     Export,
     Forget,
     Help,
@@ -58,11 +60,12 @@ pub enum CommandName {
 }
 
 impl CommandName {
-    pub const ALL: [CommandName; 20] = [
+    pub const ALL: [CommandName; 21] = [
         CommandName::Channels,
         CommandName::Connect,
         CommandName::Deal,
         CommandName::Digest,
+        CommandName::Disconnect,
         CommandName::Export,
         CommandName::Forget,
         CommandName::Help,
@@ -87,6 +90,7 @@ impl CommandName {
             CommandName::Connect => "connect",
             CommandName::Deal => "deal",
             CommandName::Digest => "digest",
+            CommandName::Disconnect => "disconnect",
             CommandName::Export => "export",
             CommandName::Forget => "forget",
             CommandName::Help => "help",
@@ -123,6 +127,7 @@ pub async fn run(
         CommandName::Connect => connect::run(app, inv, args, r).await,
         CommandName::Deal => deal::run(app, inv, args, r).await,
         CommandName::Digest => digest::run(app, inv, args, r).await,
+        CommandName::Disconnect => disconnect::run(app, inv, args, r).await,
         CommandName::Export => export::run(app, inv, r).await,
         CommandName::Forget => forget::run(app, inv, r).await,
         CommandName::Help => help::run(app, inv, args, r).await,
@@ -155,6 +160,12 @@ pub enum ButtonAction {
     Reconnect {
         provider: crate::domain::channels::Provider,
     },
+    /// `/disconnect`'s choice: revoke, delete the tokens, keep or delete the history.
+    Disconnect {
+        provider: crate::domain::channels::Provider,
+        keep_history: bool,
+    },
+    CancelDisconnect,
     /// Under a digest: `/stats` for the default period.
     FullStats,
     /// Under a digest with an outperformer: a brainstorm seeded with that video.
@@ -204,6 +215,8 @@ impl ButtonAction {
         match self {
             ButtonAction::ConfirmForget
             | ButtonAction::CancelForget
+            | ButtonAction::Disconnect { .. }
+            | ButtonAction::CancelDisconnect
             | ButtonAction::DeleteIdea { .. }
             | ButtonAction::SaveIdea { .. }
             | ButtonAction::DiscardIdea => true,
@@ -231,6 +244,11 @@ pub async fn on_button(
         ButtonAction::CancelForget => forget::cancel(app, inv, r).await,
         ButtonAction::SetLanguage { locale } => language::set(app, inv, locale, r).await,
         ButtonAction::Reconnect { provider } => connect::offer(app, inv, provider, r).await,
+        ButtonAction::Disconnect {
+            provider,
+            keep_history,
+        } => disconnect::confirm(app, inv, provider, keep_history, r).await,
+        ButtonAction::CancelDisconnect => disconnect::cancel(app, inv, r).await,
         ButtonAction::FullStats => stats::show(app, inv, None, None, r).await,
         ButtonAction::BrainstormOn { title, provider } => {
             ideas::brainstorm_on(app, inv, &title, provider, r).await

@@ -7,6 +7,7 @@
 
 pub mod csv_import;
 pub mod demo;
+pub mod disconnect;
 pub mod manual;
 pub mod oauth;
 pub mod privacy;

@@ -139,3 +139,204 @@ async fn sync_now_shows_progress_then_a_summary_per_provider() {
     assert!(text.contains("Reconnectez-le avec le bouton"), "{text}");
     assert_eq!(h.fake.forms("refresh_token").len(), tokens);
 }
+
+/// The queued revoke jobs' payloads, raw.
+async fn revoke_jobs(h: &Harness) -> Vec<(String, Option<uuid::Uuid>, String)> {
+    sqlx::query_as(
+        "SELECT payload::text, user_id, status FROM jobs WHERE kind = 'revoke_grant' ORDER BY id",
+    )
+    .fetch_all(&h.t.db.pool)
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn disconnect_revokes_then_keeps_or_deletes_the_history() {
+    let h = harness_with(&[]).await;
+    let text = say(&h.t, "u1", "/disconnect youtube")
+        .await
+        .texts()
+        .join("\n");
+    assert!(text.contains("YouTube is not connected"), "{text}");
+
+    connected(&h, "u1").await;
+    drain(&h.t).await;
+    assert_eq!(count(&h.t, "SELECT count(*) FROM analytics").await, 3);
+
+    // Asked first, with three choices; Cancel changes nothing and withdraws the others.
+    let r = say(&h.t, "u1", "/disconnect youtube").await;
+    assert!(r.texts()[0].contains("Disconnect YouTube (Lena Cooks)?"));
+    let buttons = action_buttons(&r);
+    let labels: Vec<&str> = buttons.iter().map(|(l, _)| l.as_str()).collect();
+    assert_eq!(
+        labels,
+        [
+            "Disconnect, keep history",
+            "Disconnect, delete history",
+            "Cancel"
+        ]
+    );
+    let text = press(&h, "u1", buttons[2].1.clone())
+        .await
+        .texts()
+        .join("\n");
+    assert!(text.contains("Nothing changed"), "{text}");
+    press(&h, "u1", buttons[1].1.clone()).await;
+    assert_eq!(count(&h.t, "SELECT count(*) FROM platforms").await, 1);
+    assert!(h.fake.revoke_requests.lock().unwrap().is_empty());
+
+    // Keep history: revoked at Google with the refresh token, tokens gone, numbers stay.
+    let buttons = action_buttons(&say(&h.t, "u1", "/disconnect youtube").await);
+    let text = press(&h, "u1", buttons[0].1.clone())
+        .await
+        .texts()
+        .join("\n");
+    assert!(
+        text.contains("YouTube is disconnected. Its history is kept")
+            && text.contains("I gave up my access at YouTube"),
+        "{text}"
+    );
+    assert_eq!(
+        *h.fake.revoke_requests.lock().unwrap(),
+        ["1//FAKE-REFRESH-1"]
+    );
+    assert_eq!(
+        count(
+            &h.t,
+            "SELECT count(*) FROM platforms WHERE status = 'disconnected'
+               AND access_token IS NULL AND refresh_token IS NULL"
+        )
+        .await,
+        1
+    );
+    assert_eq!(count(&h.t, "SELECT count(*) FROM analytics").await, 3);
+    // The other choice was withdrawn; nothing is synced any more.
+    press(&h, "u1", buttons[1].1.clone()).await;
+    assert_eq!(count(&h.t, "SELECT count(*) FROM analytics").await, 3);
+    let text = say(&h.t, "u1", "/sync").await.texts().join("\n");
+    assert!(text.contains("No connected channel"), "{text}");
+
+    // What is left can be removed with its history, with nothing to revoke.
+    let r = say(&h.t, "u1", "/disconnect youtube").await;
+    assert!(
+        r.texts()[0].contains("no access to revoke"),
+        "{:?}",
+        r.texts()
+    );
+    let text = press(&h, "u1", action_buttons(&r)[1].1.clone())
+        .await
+        .texts()
+        .join("\n");
+    assert!(text.contains("its history is deleted"), "{text}");
+    assert_eq!(count(&h.t, "SELECT count(*) FROM platforms").await, 0);
+    assert_eq!(count(&h.t, "SELECT count(*) FROM analytics").await, 0);
+    assert_eq!(h.fake.revoke_requests.lock().unwrap().len(), 1);
+
+    // Google is down: our tokens are deleted anyway, the reply says so, a revoke is queued
+    // (sealed, with no account attached) and goes through once Google answers.
+    connected(&h, "u1").await;
+    *h.fake.revoke_down.lock().unwrap() = true;
+    let buttons = action_buttons(&say(&h.t, "u1", "/disconnect youtube").await);
+    let text = press(&h, "u1", buttons[1].1.clone())
+        .await
+        .texts()
+        .join("\n");
+    assert!(
+        text.contains("YouTube did not answer") && text.contains("deleted my copy of the tokens"),
+        "{text}"
+    );
+    assert_eq!(count(&h.t, "SELECT count(*) FROM platforms").await, 0);
+    let jobs = revoke_jobs(&h).await;
+    assert_eq!(jobs.len(), 1);
+    assert!(!jobs[0].0.contains("FAKE"), "{jobs:?}");
+    assert_eq!(jobs[0].1, None);
+    *h.fake.revoke_down.lock().unwrap() = false;
+    drain(&h.t).await;
+    assert_eq!(h.fake.revoke_requests.lock().unwrap().len(), 2);
+    assert_eq!(revoke_jobs(&h).await[0].2, "done");
+}
+
+#[tokio::test]
+async fn disconnecting_instagram_says_where_to_remove_the_app() {
+    let h = harness_with(&[]).await;
+    say(&h.t, "u1", "/stats add youtube today views=5").await;
+    let account: uuid::Uuid = sqlx::query_scalar("SELECT user_id FROM platforms")
+        .fetch_one(&h.t.db.pool)
+        .await
+        .unwrap();
+    // An Instagram connection as the OAuth flow stores it (tokens sealed for the row).
+    let keyring = &h.t.app.keyring;
+    let sealed = creatorpilot::domain::channels::seal_token(keyring, account, "instagram", "IGT");
+    creatorpilot::db::channels::connect(
+        &h.t.db.pool,
+        creatorpilot::bot::AccountId(account),
+        "instagram",
+        &creatorpilot::db::channels::NewConnection {
+            external_id: "1784",
+            display_name: Some("lena.cooks"),
+            access_token: &sealed,
+            refresh_token: None,
+            key_id: keyring.primary_key_id(),
+            access_expires_at: None,
+            refresh_expires_at: None,
+            scopes: None,
+        },
+    )
+    .await
+    .unwrap();
+    let buttons = action_buttons(&say(&h.t, "u1", "/disconnect instagram").await);
+    let text = press(&h, "u1", buttons[0].1.clone())
+        .await
+        .texts()
+        .join("\n");
+    assert!(
+        text.contains("Settings → Website permissions → Apps and websites"),
+        "{text}"
+    );
+    assert!(revoke_jobs(&h).await.is_empty());
+    // A manual source: removed without any word about access.
+    say(&h.t, "u1", "/language fr").await;
+    let buttons = action_buttons(&say(&h.t, "u1", "/disconnect youtube").await);
+    let text = press(&h, "u1", buttons[1].1.clone())
+        .await
+        .texts()
+        .join("\n");
+    assert_eq!(
+        text,
+        "YouTube est déconnecté et son historique est supprimé."
+    );
+    assert!(h.fake.revoke_requests.lock().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn forget_revokes_the_grant_at_google() {
+    let h = harness_with(&[]).await;
+    connected(&h, "u1").await;
+    drain(&h.t).await;
+    let r = say(&h.t, "u1", "/forget").await;
+    let confirm = action_buttons(&r)[0].1.clone();
+    *h.fake.revoke_down.lock().unwrap() = true;
+    let text = press(&h, "u1", confirm).await.texts().join("\n");
+    assert!(text.contains("channel connections"), "{text}");
+    assert_eq!(count(&h.t, "SELECT count(*) FROM platforms").await, 0);
+    assert_eq!(count(&h.t, "SELECT count(*) FROM users").await, 0);
+    // Queued with the erasure: sealed, attached to no account.
+    let jobs = revoke_jobs(&h).await;
+    assert_eq!(jobs.len(), 1);
+    assert!(!jobs[0].0.contains("FAKE"), "{jobs:?}");
+    assert_eq!(jobs[0].1, None);
+    // Google answers 503: retried later; then it goes through.
+    drain(&h.t).await;
+    assert_eq!(revoke_jobs(&h).await[0].2, "queued");
+    *h.fake.revoke_down.lock().unwrap() = false;
+    sqlx::query("UPDATE jobs SET run_at = now() WHERE kind = 'revoke_grant'")
+        .execute(&h.t.db.pool)
+        .await
+        .unwrap();
+    drain(&h.t).await;
+    assert_eq!(
+        *h.fake.revoke_requests.lock().unwrap(),
+        ["1//FAKE-REFRESH-1"]
+    );
+    assert_eq!(revoke_jobs(&h).await[0].2, "done");
+}

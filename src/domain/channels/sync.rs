@@ -20,9 +20,6 @@ use crate::db;
 use crate::db::channels::{DayMetrics, PlatformRow};
 use crate::domain::channels::{Provider, open_tokens, quota_day, seal_token};
 
-/// YouTube Data API units all creators and instances may spend per Pacific day.
-pub const DAILY_QUOTA_BUDGET: i64 = 10_000;
-
 /// Days fetched on a first sync; later syncs go back a few days before the last one, since
 /// Analytics fills in days late.
 const FIRST_SYNC_DAYS: i64 = 28;
@@ -70,7 +67,9 @@ pub async fn reserve(
 ) -> anyhow::Result<bool> {
     let day = quota_day(Utc::now());
     let provider = Provider::YouTube.as_str();
-    if !db::channels::reserve_quota(&app.db, provider, day, units, DAILY_QUOTA_BUDGET).await? {
+    // `YOUTUBE_DAILY_QUOTA`, shared by all creators and instances.
+    let budget = i64::try_from(app.settings.google.youtube_daily_quota).unwrap_or(i64::MAX);
+    if !db::channels::reserve_quota(&app.db, provider, day, units, budget).await? {
         return Ok(false);
     }
     if let Some(id) = connection {

@@ -340,3 +340,19 @@ async fn forget_revokes_the_grant_at_google() {
     );
     assert_eq!(revoke_jobs(&h).await[0].2, "done");
 }
+
+#[tokio::test]
+async fn the_daily_quota_budget_comes_from_the_settings() {
+    let h = harness_with(&[("YOUTUBE_DAILY_QUOTA", "6")]).await;
+    connected(&h, "u1").await;
+    // Callback 1 unit, first sync 4 (channels, two playlist pages, videos).
+    let text = say(&h.t, "u1", "/sync").await.texts().join("\n");
+    assert!(text.contains("3 new videos"), "{text}");
+    // A routine sync needs 2 more: the 7th unit would pass the budget of 6.
+    let text = say(&h.t, "u1", "/sync").await.texts().join("\n");
+    assert!(text.contains("today's API quota is spent"), "{text}");
+    assert_eq!(
+        count(&h.t, "SELECT units_used FROM provider_quota").await,
+        6
+    );
+}

@@ -707,3 +707,28 @@ pub async fn content_count(db: impl PgExecutor<'_>, platform_id: Uuid) -> sqlx::
         .fetch_one(db)
         .await
 }
+
+/// Stores the nonce of the Telegram link back to the bot from the OAuth page.
+pub async fn set_return_nonce(db: impl PgExecutor<'_>, id: Uuid, nonce: &str) -> sqlx::Result<()> {
+    sqlx::query("UPDATE platforms SET return_nonce = $2 WHERE id = $1")
+        .bind(id)
+        .bind(nonce)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// The account's connection behind a return nonce (another account's nonce finds nothing).
+pub async fn find_by_return_nonce(
+    db: impl PgExecutor<'_>,
+    account: AccountId,
+    nonce: &str,
+) -> sqlx::Result<Option<PlatformRow>> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {PLATFORM_COLUMNS} FROM platforms WHERE user_id = $1 AND return_nonce = $2"
+    )))
+    .bind(account.0)
+    .bind(nonce)
+    .fetch_optional(db)
+    .await
+}

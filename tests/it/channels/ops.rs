@@ -356,3 +356,66 @@ async fn the_daily_quota_budget_comes_from_the_settings() {
         6
     );
 }
+
+#[tokio::test]
+async fn the_oauth_page_links_back_to_the_telegram_bot() {
+    let h = harness_with(&[]).await;
+    h.t.app
+        .telegram_username
+        .set("CreatorPilotBot".into())
+        .unwrap();
+    let state = connect(&h, "u1").await["state"].clone();
+    let (status, page) = callback(&h, "youtube", &format!("code=C&state={state}")).await;
+    assert_eq!(status, 200, "{page}");
+    let start = page
+        .find("https://t.me/CreatorPilotBot?start=oauth-")
+        .unwrap_or_else(|| panic!("no link back in {page}"));
+    let payload: String = page[start..]
+        .trim_start_matches("https://t.me/CreatorPilotBot?start=")
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect();
+    assert!(page.contains(">Back to Telegram</a>"), "{page}");
+    // Telegram's limit for a start parameter.
+    assert!(payload.len() <= 64, "{payload}");
+
+    // The link opens the bot with /start PAYLOAD: the channel just connected.
+    let text = say(&h.t, "u1", &format!("/start {payload}"))
+        .await
+        .texts()
+        .join("\n");
+    assert!(
+        text.contains("The channel you just connected") && text.contains("YouTube (Lena Cooks)"),
+        "{text}"
+    );
+    // Someone else's /start with it gets the plain welcome.
+    let text = say(&h.t, "u2", &format!("/start {payload}"))
+        .await
+        .texts()
+        .join("\n");
+    assert!(!text.contains("Lena Cooks"), "{text}");
+
+    // A connection made from the console has no Telegram link.
+    let r = super::say_on(&h.t, Platform::Console, "c1", "/connect youtube").await;
+    let url = r
+        .replies
+        .lock()
+        .unwrap()
+        .iter()
+        .flat_map(|reply| reply.buttons.clone())
+        .find_map(|b| match b {
+            Button::Link { url, .. } => Some(url),
+            Button::Action { .. } => None,
+        })
+        .unwrap();
+    let state = url::Url::parse(&url)
+        .unwrap()
+        .query_pairs()
+        .find(|(k, _)| k == "state")
+        .unwrap()
+        .1
+        .into_owned();
+    let (status, page) = callback(&h, "youtube", &format!("code=C&state={state}")).await;
+    assert_eq!(status, 200, "{page}");
+    assert!(!page.contains("t.me"), "{page}");
+}

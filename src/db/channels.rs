@@ -732,3 +732,49 @@ pub async fn find_by_return_nonce(
     .fetch_optional(db)
     .await
 }
+
+/// Lifetime numbers of a video already in `content` (from a report that lags: a number never goes
+/// down here), and the same numbers as its snapshot for `day`. False when the video is unknown.
+pub async fn refresh_content(
+    db: &mut sqlx::PgConnection,
+    platform_id: Uuid,
+    external_id: &str,
+    views: Option<i64>,
+    likes: Option<i64>,
+    comments: Option<i64>,
+    day: NaiveDate,
+) -> sqlx::Result<bool> {
+    let merged: Option<(Option<i64>, Option<i64>, Option<i64>)> = sqlx::query_as(
+        "UPDATE content SET views = GREATEST(views, $3), likes = GREATEST(likes, $4),
+             comments = GREATEST(comments, $5), updated_at = now()
+         WHERE platform_id = $1 AND external_id = $2
+         RETURNING views, likes, comments",
+    )
+    .bind(platform_id)
+    .bind(external_id)
+    .bind(views)
+    .bind(likes)
+    .bind(comments)
+    .fetch_optional(&mut *db)
+    .await?;
+    let Some((views, likes, comments)) = merged else {
+        return Ok(false);
+    };
+    sqlx::query(
+        "INSERT INTO content_snapshots (platform_id, external_id, day, views, likes, comments)
+         VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (platform_id, external_id, day) DO UPDATE SET
+             views = GREATEST(content_snapshots.views, EXCLUDED.views),
+             likes = GREATEST(content_snapshots.likes, EXCLUDED.likes),
+             comments = GREATEST(content_snapshots.comments, EXCLUDED.comments)",
+    )
+    .bind(platform_id)
+    .bind(external_id)
+    .bind(day)
+    .bind(views)
+    .bind(likes)
+    .bind(comments)
+    .execute(&mut *db)
+    .await?;
+    Ok(true)
+}

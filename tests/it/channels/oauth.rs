@@ -28,6 +28,10 @@ pub(super) struct Fake {
     pub(super) revoke_requests: Mutex<Vec<String>>,
     /// The revoke endpoint answers 503.
     pub(super) revoke_down: Mutex<bool>,
+    /// Queries of the top-videos report (`dimensions=video`).
+    pub(super) video_reports: Mutex<Vec<HashMap<String, String>>>,
+    /// Added to vid1's lifetime views in the top-videos report.
+    pub(super) vid1_more_views: Mutex<i64>,
 }
 
 impl Fake {
@@ -128,9 +132,26 @@ async fn reports(
     if !bearer_ok(&headers) {
         return StatusCode::UNAUTHORIZED.into_response();
     }
-    assert_eq!(q.get("dimensions").map(String::as_str), Some("day"));
     assert_eq!(q.get("ids").map(String::as_str), Some("channel==MINE"));
     let h = |name: &str, t: &str, d: &str| json!({ "name": name, "columnType": t, "dataType": d });
+    if q.get("dimensions").map(String::as_str) == Some("video") {
+        f.video_reports.lock().unwrap().push(q.clone());
+        let vid1 = 5000 + *f.vid1_more_views.lock().unwrap();
+        // Lifetime totals, most viewed first; vid2 lags behind what videos.list said, and
+        // vid_gone is not one the sync has seen.
+        return axum::Json(json!({
+            "kind": "youtubeAnalytics#resultTable",
+            "columnHeaders": [
+                h("video", "DIMENSION", "STRING"),
+                h("views", "METRIC", "INTEGER"),
+                h("likes", "METRIC", "INTEGER"),
+                h("comments", "METRIC", "INTEGER")
+            ],
+            "rows": [["vid1", vid1, 40, 6], ["vid_gone", 999, 9, 9], ["vid2", 150, 5, 1]]
+        }))
+        .into_response();
+    }
+    assert_eq!(q.get("dimensions").map(String::as_str), Some("day"));
     // Two days only: the later ones are not reported yet (Analytics lags).
     axum::Json(json!({
         "kind": "youtubeAnalytics#resultTable",

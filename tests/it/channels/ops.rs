@@ -419,3 +419,80 @@ async fn the_oauth_page_links_back_to_the_telegram_bot() {
     assert_eq!(status, 200, "{page}");
     assert!(!page.contains("t.me"), "{page}");
 }
+
+async fn video_numbers(h: &Harness, id: &str) -> (i64, i64, i64, i64) {
+    sqlx::query_as(
+        "SELECT c.views, c.likes, c.comments, s.views FROM content c
+         JOIN content_snapshots s ON s.platform_id = c.platform_id
+           AND s.external_id = c.external_id AND s.day = (now() AT TIME ZONE 'UTC')::date
+         WHERE c.external_id = $1",
+    )
+    .bind(id)
+    .fetch_one(&h.t.db.pool)
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn older_videos_are_refreshed_from_analytics_without_data_api_units() {
+    let h = harness_with(&[]).await;
+    connected(&h, "u1").await;
+    drain(&h.t).await;
+    {
+        let reports = h.fake.video_reports.lock().unwrap();
+        assert_eq!(reports.len(), 1);
+        let q = &reports[0];
+        assert_eq!(q["metrics"], "views,likes,comments");
+        assert_eq!(q["sort"], "-views");
+        assert_eq!(q["maxResults"], "200");
+        // From the channel's creation (its snippet.publishedAt) to today.
+        assert_eq!(q["startDate"], "2020-01-01");
+        assert_eq!(q["endDate"], chrono::Utc::now().date_naive().to_string());
+    }
+    // vid1 (300 views from videos.list) takes the report's lifetime numbers and today's snapshot;
+    // vid2's lagging 150 does not lower its 200; an unknown video is not added.
+    assert_eq!(video_numbers(&h, "vid1").await, (5000, 40, 6, 5000));
+    assert_eq!(video_numbers(&h, "vid2").await, (200, 10, 3, 200));
+    assert_eq!(count(&h.t, "SELECT count(*) FROM content").await, 3);
+    assert_eq!(
+        count(
+            &h.t,
+            "SELECT count(*) FROM content_snapshots WHERE external_id = 'vid_gone'"
+        )
+        .await,
+        0
+    );
+
+    // The next daily sync refreshes it again, for at most 3 Data API units (here 2: channels.list
+    // and one playlist page, nothing new to look up).
+    *h.fake.vid1_more_views.lock().unwrap() = 700;
+    let used = "SELECT units_used FROM provider_quota WHERE provider = 'youtube'";
+    let before = count(&h.t, used).await;
+    let id: uuid::Uuid = sqlx::query_scalar("SELECT id FROM platforms")
+        .fetch_one(&h.t.db.pool)
+        .await
+        .unwrap();
+    let job = creatorpilot::jobs::Job::SyncChannel {
+        account: creatorpilot::bot::AccountId(
+            sqlx::query_scalar("SELECT user_id FROM platforms")
+                .fetch_one(&h.t.db.pool)
+                .await
+                .unwrap(),
+        ),
+        connection: id,
+        destination: creatorpilot::bot::Destination {
+            platform: Platform::Telegram,
+            chat_id: "u1".into(),
+        },
+        locale: creatorpilot::i18n::Locale::En,
+    };
+    creatorpilot::jobs::enqueue(&h.t.db.pool, &job, "daily-2", chrono::Utc::now())
+        .await
+        .unwrap();
+    drain(&h.t).await;
+    let spent = count(&h.t, used).await - before;
+    assert!(spent <= 3, "a routine sync spent {spent} units");
+    assert_eq!(spent, 2);
+    assert_eq!(video_numbers(&h, "vid1").await, (5700, 40, 6, 5700));
+    assert_eq!(h.fake.video_reports.lock().unwrap().len(), 2);
+}

@@ -391,7 +391,7 @@ pub(super) async fn drain(t: &TestApp) {
     {}
 }
 
-async fn enqueue_sync(h: &Harness, key: &str) {
+pub(super) async fn enqueue_sync(h: &Harness, key: &str) {
     let (id, user): (uuid::Uuid, uuid::Uuid) =
         sqlx::query_as("SELECT id, user_id FROM platforms WHERE provider = 'youtube'")
             .fetch_one(&h.t.db.pool)

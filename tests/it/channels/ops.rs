@@ -4,7 +4,7 @@
 
 use creatorpilot::bot::{Button, Input, Platform};
 
-use super::oauth::{Harness, callback, connect, drain, harness_with};
+use super::oauth::{Harness, callback, connect, drain, enqueue_sync, harness_with};
 use super::{count, say};
 use crate::engine::{Recorder, incoming};
 
@@ -468,31 +468,77 @@ async fn older_videos_are_refreshed_from_analytics_without_data_api_units() {
     *h.fake.vid1_more_views.lock().unwrap() = 700;
     let used = "SELECT units_used FROM provider_quota WHERE provider = 'youtube'";
     let before = count(&h.t, used).await;
-    let id: uuid::Uuid = sqlx::query_scalar("SELECT id FROM platforms")
-        .fetch_one(&h.t.db.pool)
-        .await
-        .unwrap();
-    let job = creatorpilot::jobs::Job::SyncChannel {
-        account: creatorpilot::bot::AccountId(
-            sqlx::query_scalar("SELECT user_id FROM platforms")
-                .fetch_one(&h.t.db.pool)
-                .await
-                .unwrap(),
-        ),
-        connection: id,
-        destination: creatorpilot::bot::Destination {
-            platform: Platform::Telegram,
-            chat_id: "u1".into(),
-        },
-        locale: creatorpilot::i18n::Locale::En,
-    };
-    creatorpilot::jobs::enqueue(&h.t.db.pool, &job, "daily-2", chrono::Utc::now())
-        .await
-        .unwrap();
+    enqueue_sync(&h, "daily-2").await;
     drain(&h.t).await;
     let spent = count(&h.t, used).await - before;
     assert!(spent <= 3, "a routine sync spent {spent} units");
     assert_eq!(spent, 2);
     assert_eq!(video_numbers(&h, "vid1").await, (5700, 40, 6, 5700));
     assert_eq!(h.fake.video_reports.lock().unwrap().len(), 2);
+}
+
+/// The console end to end, in both languages: `/sync` and `/disconnect` without a provider
+/// connection, bad input included.
+async fn console_sync_and_disconnect(locale: creatorpilot::i18n::Locale) {
+    use creatorpilot::i18n::{I18n, msg};
+    let i18n = I18n::load().unwrap();
+    let say = |m| i18n.render(locale, &m);
+    let h = crate::support::ConsoleHarness::new().await;
+    let args: &[&str] = match locale {
+        creatorpilot::i18n::Locale::En => &[],
+        creatorpilot::i18n::Locale::Fr => &["--lang", "fr"],
+    };
+    let run = h.chat_as(
+        "alex",
+        args,
+        &[
+            "/sync",
+            "/sync myspace",
+            "/disconnect",
+            "/disconnect youtube",
+            "/stats add youtube today views=5",
+            "/disconnect youtube",
+            "#2",
+            "#1",
+            "/channels",
+        ],
+    );
+    let replies = run.replies();
+    assert_eq!(replies.len(), 9, "{}", run.stdout);
+    assert_eq!(replies[0], say(msg("sync-nothing-connected")));
+    assert!(replies[1].contains("myspace"), "{}", replies[1]);
+    assert!(replies[2].contains("youtube, tiktok"), "{}", replies[2]);
+    assert_eq!(
+        replies[3],
+        say(msg("disconnect-not-connected").arg("provider", "YouTube"))
+    );
+    let ask = say(msg("disconnect-ask-source").arg("title", "YouTube"));
+    assert_eq!(
+        replies[5],
+        format!(
+            "{ask}\n[1] {}\n[2] {}\n[3] {}",
+            say(msg("disconnect-button-keep")),
+            say(msg("disconnect-button-delete")),
+            say(msg("disconnect-button-cancel"))
+        )
+    );
+    assert_eq!(
+        replies[6],
+        say(msg("disconnect-done-deleted").arg("provider", "YouTube"))
+    );
+    // The other choices were withdrawn with the first press.
+    assert_eq!(replies[7], say(msg("button-invalid")));
+    assert_eq!(replies[8], say(msg("channels-none")));
+}
+
+mod console {
+    #[tokio::test]
+    async fn en() {
+        super::console_sync_and_disconnect(creatorpilot::i18n::Locale::En).await;
+    }
+
+    #[tokio::test]
+    async fn fr() {
+        super::console_sync_and_disconnect(creatorpilot::i18n::Locale::Fr).await;
+    }
 }

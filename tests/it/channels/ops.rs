@@ -342,6 +342,37 @@ async fn forget_revokes_the_grant_at_google() {
 }
 
 #[tokio::test]
+async fn a_revoke_google_never_answers_is_dropped_after_five_attempts() {
+    let h = harness_with(&[]).await;
+    connected(&h, "u1").await;
+    drain(&h.t).await;
+    let confirm = action_buttons(&say(&h.t, "u1", "/forget").await)[0]
+        .1
+        .clone();
+    press(&h, "u1", confirm).await;
+    *h.fake.revoke_down.lock().unwrap() = true;
+    let mut statuses = Vec::new();
+    for _ in 0..6 {
+        drain(&h.t).await;
+        statuses.push(revoke_jobs(&h).await[0].2.clone());
+        sqlx::query("UPDATE jobs SET run_at = now() WHERE kind = 'revoke_grant'")
+            .execute(&h.t.db.pool)
+            .await
+            .unwrap();
+    }
+    assert_eq!(
+        statuses,
+        ["queued", "queued", "queued", "queued", "done", "done"]
+    );
+    let attempts: i32 = sqlx::query_scalar("SELECT attempts FROM jobs WHERE kind = 'revoke_grant'")
+        .fetch_one(&h.t.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(attempts, 5);
+    assert!(h.fake.revoke_requests.lock().unwrap().is_empty());
+}
+
+#[tokio::test]
 async fn the_daily_quota_budget_comes_from_the_settings() {
     let h = harness_with(&[("YOUTUBE_DAILY_QUOTA", "6")]).await;
     connected(&h, "u1").await;

@@ -29,6 +29,9 @@ pub struct App {
     pub notifiers: Notifiers,
     /// The OpenAI-compatible model, when `OPENAI_API_KEY` is set.
     pub ai: Option<AiClient>,
+    /// The Telegram bot's username, once `getMe` answered in this process (links back to the
+    /// bot from web pages: `t.me/<username>?start=…`).
+    pub telegram_username: std::sync::OnceLock<String>,
 }
 
 impl App {
@@ -49,6 +52,7 @@ impl App {
             ai,
             db,
             settings,
+            telegram_username: std::sync::OnceLock::new(),
         }))
     }
 }

@@ -9,6 +9,7 @@ pub mod channels;
 pub mod connect;
 pub mod deal;
 pub mod digest;
+pub mod disconnect;
 pub mod export;
 pub mod forget;
 pub mod help;
@@ -24,6 +25,7 @@ pub mod profile;
 pub mod revenue;
 pub mod start;
 pub mod stats;
+pub mod sync;
 
 use serde::{Deserialize, Serialize};
 
@@ -38,6 +40,7 @@ pub enum CommandName {
     Connect,
     Deal,
     Digest,
+    Disconnect,
     Export,
     Forget,
     Help,
@@ -53,14 +56,16 @@ pub enum CommandName {
     Revenue,
     Start,
     Stats,
+    Sync,
 }
 
 impl CommandName {
-    pub const ALL: [CommandName; 19] = [
+    pub const ALL: [CommandName; 21] = [
         CommandName::Channels,
         CommandName::Connect,
         CommandName::Deal,
         CommandName::Digest,
+        CommandName::Disconnect,
         CommandName::Export,
         CommandName::Forget,
         CommandName::Help,
@@ -76,6 +81,7 @@ impl CommandName {
         CommandName::Revenue,
         CommandName::Start,
         CommandName::Stats,
+        CommandName::Sync,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -84,6 +90,7 @@ impl CommandName {
             CommandName::Connect => "connect",
             CommandName::Deal => "deal",
             CommandName::Digest => "digest",
+            CommandName::Disconnect => "disconnect",
             CommandName::Export => "export",
             CommandName::Forget => "forget",
             CommandName::Help => "help",
@@ -99,6 +106,7 @@ impl CommandName {
             CommandName::Revenue => "revenue",
             CommandName::Start => "start",
             CommandName::Stats => "stats",
+            CommandName::Sync => "sync",
         }
     }
 
@@ -119,6 +127,7 @@ pub async fn run(
         CommandName::Connect => connect::run(app, inv, args, r).await,
         CommandName::Deal => deal::run(app, inv, args, r).await,
         CommandName::Digest => digest::run(app, inv, args, r).await,
+        CommandName::Disconnect => disconnect::run(app, inv, args, r).await,
         CommandName::Export => export::run(app, inv, r).await,
         CommandName::Forget => forget::run(app, inv, r).await,
         CommandName::Help => help::run(app, inv, args, r).await,
@@ -134,6 +143,7 @@ pub async fn run(
         CommandName::Revenue => revenue::run(app, inv, args, r).await,
         CommandName::Start => start::run(app, inv, args, r).await,
         CommandName::Stats => stats::run(app, inv, args, r).await,
+        CommandName::Sync => sync::run(app, inv, args, r).await,
     }
 }
 
@@ -150,6 +160,12 @@ pub enum ButtonAction {
     Reconnect {
         provider: crate::domain::channels::Provider,
     },
+    /// `/disconnect`'s choice: revoke, delete the tokens, keep or delete the history.
+    Disconnect {
+        provider: crate::domain::channels::Provider,
+        keep_history: bool,
+    },
+    CancelDisconnect,
     /// Under a digest: `/stats` for the default period.
     FullStats,
     /// Under a digest with an outperformer: a brainstorm seeded with that video.
@@ -199,6 +215,8 @@ impl ButtonAction {
         match self {
             ButtonAction::ConfirmForget
             | ButtonAction::CancelForget
+            | ButtonAction::Disconnect { .. }
+            | ButtonAction::CancelDisconnect
             | ButtonAction::DeleteIdea { .. }
             | ButtonAction::SaveIdea { .. }
             | ButtonAction::DiscardIdea => true,
@@ -226,6 +244,11 @@ pub async fn on_button(
         ButtonAction::CancelForget => forget::cancel(app, inv, r).await,
         ButtonAction::SetLanguage { locale } => language::set(app, inv, locale, r).await,
         ButtonAction::Reconnect { provider } => connect::offer(app, inv, provider, r).await,
+        ButtonAction::Disconnect {
+            provider,
+            keep_history,
+        } => disconnect::confirm(app, inv, provider, keep_history, r).await,
+        ButtonAction::CancelDisconnect => disconnect::cancel(app, inv, r).await,
         ButtonAction::FullStats => stats::show(app, inv, None, None, r).await,
         ButtonAction::BrainstormOn { title, provider } => {
             ideas::brainstorm_on(app, inv, &title, provider, r).await

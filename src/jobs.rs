@@ -48,6 +48,14 @@ pub enum Job {
         destination: Destination,
         locale: crate::i18n::Locale,
     },
+    /// Revokes a grant at its provider after `/forget` (or a `/disconnect` whose revoke failed).
+    /// `token` is sealed as it was in the connection's row, with `sealed_for` as its user id:
+    /// no plaintext, and no account attached (the account may be gone).
+    RevokeGrant {
+        provider: crate::domain::channels::Provider,
+        token: String,
+        sealed_for: uuid::Uuid,
+    },
     /// One subscription's digest for one local date (dedupe key: subscription + local date).
     Digest {
         account: AccountId,
@@ -72,6 +80,7 @@ impl Job {
             Job::InvoiceOverdue { .. } => "invoice_overdue",
             Job::DealDelivery { .. } => "deal_delivery",
             Job::SyncChannel { .. } => "sync_channel",
+            Job::RevokeGrant { .. } => "revoke_grant",
             Job::Digest { .. } => "digest",
             Job::Notice { .. } => "notice",
         }
@@ -80,7 +89,7 @@ impl Job {
     /// The account the job is about (erased with it by `/forget`).
     pub fn account(&self) -> Option<AccountId> {
         match self {
-            Job::PurgeExpired => None,
+            Job::PurgeExpired | Job::RevokeGrant { .. } => None,
             Job::InvoiceOverdue { account, .. }
             | Job::DealDelivery { account, .. }
             | Job::SyncChannel { account, .. }
@@ -92,7 +101,7 @@ impl Job {
     /// The chat platform it sends to: only processes with that platform claim it.
     pub fn platform(&self) -> Option<Platform> {
         match self {
-            Job::PurgeExpired => None,
+            Job::PurgeExpired | Job::RevokeGrant { .. } => None,
             Job::InvoiceOverdue { destination, .. }
             | Job::DealDelivery { destination, .. }
             | Job::SyncChannel { destination, .. }
@@ -312,8 +321,14 @@ async fn execute(job: Job, ctx: &mut JobContext<'_>) -> Result<(), JobError> {
             destination,
             locale,
         } => {
-            use crate::domain::channels::sync::{self, SyncError, SyncOutcome};
-            match sync::run(ctx.app, connection).await {
+            use crate::domain::channels::sync::{SyncError, SyncOutcome};
+            use crate::domain::channels::sync_now::{self, Guarded};
+            let result = match sync_now::exclusive(ctx.app, connection).await? {
+                Guarded::Ran(result) => result,
+                // A sync of this connection is running right now (`/sync`): it covers this one.
+                Guarded::Busy => return Ok(()),
+            };
+            match result {
                 Ok(SyncOutcome::NeedsReconnect {
                     provider,
                     first: true,
@@ -345,7 +360,22 @@ async fn execute(job: Job, ctx: &mut JobContext<'_>) -> Result<(), JobError> {
                 }
                 Ok(_) => Ok(()),
                 Err(SyncError::Later(why)) => Err(JobError::Retry(anyhow::anyhow!(why))),
+                Err(SyncError::QuotaSpent) => Err(JobError::Retry(anyhow::anyhow!(
+                    "the daily YouTube quota is spent"
+                ))),
                 Err(SyncError::Other(e)) => Err(JobError::Retry(e)),
+            }
+        }
+        Job::RevokeGrant {
+            provider,
+            token,
+            sealed_for,
+        } => {
+            use crate::domain::channels::disconnect::{self, RevokeRun};
+            match disconnect::run_revoke(ctx.app, provider, &token, sealed_for, ctx.attempts).await
+            {
+                RevokeRun::Done => Ok(()),
+                RevokeRun::Retry(why) => Err(JobError::Retry(anyhow::anyhow!(why))),
             }
         }
         Job::Digest {

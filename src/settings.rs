@@ -111,6 +111,9 @@ pub struct Google {
     pub revoke_url: Url,
     pub youtube_api_url: Url,
     pub youtube_analytics_api_url: Url,
+    /// `YOUTUBE_DAILY_QUOTA`: YouTube Data API units all creators and instances may spend per
+    /// Pacific day (default 10,000, Google's default project quota).
+    pub youtube_daily_quota: u64,
 }
 
 #[derive(Debug, Clone)]
@@ -209,6 +212,7 @@ impl Settings {
                 "YOUTUBE_ANALYTICS_API_URL",
                 "https://youtubeanalytics.googleapis.com",
             ),
+            youtube_daily_quota: r.count("YOUTUBE_DAILY_QUOTA").unwrap_or(10_000),
         };
         let tiktok = TikTok {
             oauth: r.oauth_named(
@@ -609,6 +613,15 @@ mod tests {
         assert_eq!(s.public_url.as_str(), "http://127.0.0.1:8080/");
         assert_eq!(s.metrics_addr.to_string(), "127.0.0.1:9090");
         assert!(s.telegram.webhook.is_none());
+        assert_eq!(s.google.youtube_daily_quota, 10_000);
+    }
+
+    #[test]
+    fn the_youtube_quota_budget_is_configurable() {
+        let s = Settings::from_map(&vars(&[("YOUTUBE_DAILY_QUOTA", "50_000")])).unwrap();
+        assert_eq!(s.google.youtube_daily_quota, 50_000);
+        let err = Settings::from_map(&vars(&[("YOUTUBE_DAILY_QUOTA", "lots")])).unwrap_err();
+        assert!(err.to_string().contains("YOUTUBE_DAILY_QUOTA"), "{err}");
     }
 
     #[test]

@@ -51,3 +51,5 @@ channels-last-sync = last sync { $when }
 channels-never-synced = not synced yet
 channels-quota = { $units } API units used today
 forget-erased-channels = { $count } channel connections, their tokens and their numbers
+channels-just-connected = Welcome back! The channel you just connected:
+channels-just-connected-next = Its first numbers arrive within minutes: /sync fetches them now, /stats shows them.

@@ -7,6 +7,7 @@ connect-button = Connect { $provider }
 connect-not-configured = { $provider } connections are not set up on this bot. Add your numbers by hand with /stats add, or send a CSV export as a document (/help import).
 connect-done = { $provider } connected: { $channel }. Your first numbers are on their way; /channels shows the sync.
 oauth-page-connected = { $provider } connected ({ $channel }). You can close this page and go back to the chat.
+oauth-page-back-telegram = Back to Telegram
 oauth-page-invalid = This link is not valid or was already used. Send /connect again in the chat.
 oauth-page-expired = This link has expired. Send /connect again in the chat.
 oauth-page-denied = The connection was cancelled. Send /connect again in the chat when you want.

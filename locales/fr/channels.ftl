@@ -51,3 +51,5 @@ channels-last-sync = dernière synchro { $when }
 channels-never-synced = pas encore synchronisée
 channels-quota = { $units } unités d'API utilisées aujourd'hui
 forget-erased-channels = { $count } connexions de chaînes, leurs jetons et leurs chiffres
+channels-just-connected = Bon retour ! La chaîne que vous venez de connecter :
+channels-just-connected-next = Ses premiers chiffres arrivent dans quelques minutes : /sync les récupère maintenant, /stats les affiche.

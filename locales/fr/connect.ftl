@@ -7,6 +7,7 @@ connect-button = Connecter { $provider }
 connect-not-configured = Les connexions { $provider } ne sont pas configurées sur ce bot. Ajoutez vos chiffres à la main avec /stats add, ou envoyez un export CSV en document (/help import).
 connect-done = { $provider } connecté : { $channel }. Vos premiers chiffres arrivent ; /channels montre la synchronisation.
 oauth-page-connected = { $provider } connecté ({ $channel }). Vous pouvez fermer cette page et revenir à la conversation.
+oauth-page-back-telegram = Revenir sur Telegram
 oauth-page-invalid = Ce lien n'est pas valide ou a déjà servi. Renvoyez /connect dans la conversation.
 oauth-page-expired = Ce lien a expiré. Renvoyez /connect dans la conversation.
 oauth-page-denied = La connexion a été annulée. Renvoyez /connect dans la conversation quand vous voulez.

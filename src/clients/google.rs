@@ -174,6 +174,8 @@ pub struct Channel {
     pub subscribers: Option<i64>,
     pub views: Option<i64>,
     pub videos: Option<i64>,
+    /// When the channel was created (`snippet.publishedAt`).
+    pub published_at: Option<chrono::NaiveDate>,
 }
 
 /// `channels.list?mine=true&part=snippet,statistics,contentDetails` (1 quota unit).
@@ -208,6 +210,10 @@ pub async fn my_channel(
         subscribers: num(&item["statistics"]["subscriberCount"]),
         views: num(&item["statistics"]["viewCount"]),
         videos: num(&item["statistics"]["videoCount"]),
+        published_at: item["snippet"]["publishedAt"]
+            .as_str()
+            .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+            .map(|t| t.date_naive()),
     }))
 }
 

@@ -1,20 +1,26 @@
 //! `/start [payload]`: onboarding. A payload (Telegram deep links `t.me/<bot>?start=<payload>`)
-//! is routed by its prefix to the module that issued it; the core issues none yet, so an unknown
-//! payload falls back to the welcome. Asks the creator's name once.
+//! is routed by its prefix to the module that issued it (`oauth-`: the connection just made, from
+//! the OAuth page); an unknown payload falls back to the welcome. Asks the creator's name once.
 
 use crate::app::App;
 use crate::bot::args::Args;
 use crate::bot::questions::{self, Field};
 use crate::bot::{CommandResult, Invocation, Reply, Responder};
-use crate::commands::QuestionPurpose;
+use crate::commands::{QuestionPurpose, channels};
 use crate::db;
+use crate::domain::channels::oauth;
 use crate::i18n::msg;
 
 const MAX_NAME_CHARS: usize = 80;
 
 pub async fn run(app: &App, inv: &Invocation, args: &Args, r: &dyn Responder) -> CommandResult {
     if let Some(payload) = args.text("payload") {
-        // Prefixes are added here as modules issue deep links (e.g. "oauth-", "link-").
+        // Prefixes are added here as modules issue deep links (e.g. "link-").
+        if let Some(nonce) = payload.strip_prefix(oauth::RETURN_PREFIX)
+            && channels::show_connected(app, inv, nonce, r).await?
+        {
+            return Ok(());
+        }
         tracing::info!(
             payload_len = payload.len(),
             "start payload with no handler; showing the welcome"

@@ -729,3 +729,94 @@ pub async fn sync_targets(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<SyncTarge
     .fetch_all(db)
     .await
 }
+
+/// Takes the per-connection sync guard for the caller's transaction (released at its end);
+/// false when another sync of that connection holds it. An advisory lock, not a row lock: the
+/// sync itself updates the connection's row from other connections of the pool.
+pub async fn try_sync_lock(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<bool> {
+    sqlx::query_scalar(
+        "SELECT pg_try_advisory_xact_lock(hashtextextended('sync_channel:' || $1::text, 0))",
+    )
+    .bind(id)
+    .fetch_one(db)
+    .await
+}
+
+/// How many pieces of content a connection holds.
+pub async fn content_count(db: impl PgExecutor<'_>, platform_id: Uuid) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT count(*) FROM content WHERE platform_id = $1")
+        .bind(platform_id)
+        .fetch_one(db)
+        .await
+}
+
+/// Stores the nonce of the Telegram link back to the bot from the OAuth page.
+pub async fn set_return_nonce(db: impl PgExecutor<'_>, id: Uuid, nonce: &str) -> sqlx::Result<()> {
+    sqlx::query("UPDATE platforms SET return_nonce = $2 WHERE id = $1")
+        .bind(id)
+        .bind(nonce)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// The account's connection behind a return nonce (another account's nonce finds nothing).
+pub async fn find_by_return_nonce(
+    db: impl PgExecutor<'_>,
+    account: AccountId,
+    nonce: &str,
+) -> sqlx::Result<Option<PlatformRow>> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {PLATFORM_COLUMNS} FROM platforms WHERE user_id = $1 AND return_nonce = $2"
+    )))
+    .bind(account.0)
+    .bind(nonce)
+    .fetch_optional(db)
+    .await
+}
+
+/// Lifetime numbers of a video already in `content` (from a report that lags: a number never goes
+/// down here), and the same numbers as its snapshot for `day`. False when the video is unknown.
+pub async fn refresh_content(
+    db: &mut sqlx::PgConnection,
+    platform_id: Uuid,
+    external_id: &str,
+    views: Option<i64>,
+    likes: Option<i64>,
+    comments: Option<i64>,
+    day: NaiveDate,
+) -> sqlx::Result<bool> {
+    let merged: Option<(Option<i64>, Option<i64>, Option<i64>)> = sqlx::query_as(
+        "UPDATE content SET views = GREATEST(views, $3), likes = GREATEST(likes, $4),
+             comments = GREATEST(comments, $5), updated_at = now()
+         WHERE platform_id = $1 AND external_id = $2
+         RETURNING views, likes, comments",
+    )
+    .bind(platform_id)
+    .bind(external_id)
+    .bind(views)
+    .bind(likes)
+    .bind(comments)
+    .fetch_optional(&mut *db)
+    .await?;
+    let Some((views, likes, comments)) = merged else {
+        return Ok(false);
+    };
+    sqlx::query(
+        "INSERT INTO content_snapshots (platform_id, external_id, day, views, likes, comments)
+         VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (platform_id, external_id, day) DO UPDATE SET
+             views = GREATEST(content_snapshots.views, EXCLUDED.views),
+             likes = GREATEST(content_snapshots.likes, EXCLUDED.likes),
+             comments = GREATEST(content_snapshots.comments, EXCLUDED.comments)",
+    )
+    .bind(platform_id)
+    .bind(external_id)
+    .bind(day)
+    .bind(views)
+    .bind(likes)
+    .bind(comments)
+    .execute(&mut *db)
+    .await?;
+    Ok(true)
+}

@@ -7,10 +7,12 @@
 
 pub mod csv_import;
 pub mod demo;
+pub mod disconnect;
 pub mod manual;
 pub mod oauth;
 pub mod privacy;
 pub mod sync;
+pub mod sync_now;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::America::Los_Angeles;

@@ -108,6 +108,9 @@ pub fn start_with(
         };
         let username = me.username.clone().unwrap_or_default();
         tracing::info!(bot = %username, "Telegram front end is up");
+        if !username.is_empty() {
+            let _ = app.telegram_username.set(username.clone());
+        }
         let pipeline = Pipeline::new(
             app.clone(),
             bot.clone(),

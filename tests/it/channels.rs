@@ -5,6 +5,7 @@
 mod instagram;
 mod manual;
 mod oauth;
+mod ops;
 mod tiktok;
 mod tokens;
 

@@ -149,10 +149,27 @@ pub struct Page {
 }
 
 fn page(status: u16, title: &str, paragraphs: &[String]) -> Page {
-    let body: String = paragraphs
+    page_with_link(status, title, paragraphs, None)
+}
+
+/// A page whose last paragraph is a link (label, URL).
+fn page_with_link(
+    status: u16,
+    title: &str,
+    paragraphs: &[String],
+    link: Option<(String, Url)>,
+) -> Page {
+    let mut body: String = paragraphs
         .iter()
         .map(|p| format!("<p>{}</p>", escape(p)))
         .collect();
+    if let Some((label, url)) = link {
+        body.push_str(&format!(
+            "<p><a href=\"{}\">{}</a></p>",
+            escape(url.as_str()),
+            escape(&label)
+        ));
+    }
     Page {
         status,
         html: format!(
@@ -394,6 +411,7 @@ async fn complete(app: &App, provider: &str, query: &CallbackQuery) -> anyhow::R
     for (endpoint, units) in &identity.calls {
         db::channels::record_call(&mut *tx, p, quota_day(Utc::now()), id, endpoint, *units).await?;
     }
+    let back = telegram_return(app, &mut tx, id, &destination).await?;
     let job = Job::SyncChannel {
         account,
         connection: id,
@@ -421,7 +439,7 @@ async fn complete(app: &App, provider: &str, query: &CallbackQuery) -> anyhow::R
         provider = p,
         "connection stored; confirmation sent to the chat"
     );
-    Ok(page(
+    Ok(page_with_link(
         200,
         "CreatorPilot",
         &[app.i18n.render(
@@ -430,5 +448,34 @@ async fn complete(app: &App, provider: &str, query: &CallbackQuery) -> anyhow::R
                 .arg("provider", provider.label())
                 .arg("channel", identity.display_name),
         )],
+        back.map(|url| (tr("oauth-page-back-telegram"), url)),
     ))
+}
+
+/// Prefix of the `/start` payload that shows a connection just made.
+pub const RETURN_PREFIX: &str = "oauth-";
+
+/// For a connection made from Telegram: a `t.me/<bot>?start=oauth-<nonce>` link back to the bot,
+/// its nonce stored on the connection (in the caller's transaction). `None` elsewhere, or while
+/// this process does not know the bot's username.
+async fn telegram_return(
+    app: &App,
+    tx: &mut sqlx::PgConnection,
+    connection: uuid::Uuid,
+    destination: &Destination,
+) -> anyhow::Result<Option<Url>> {
+    if destination.platform != Platform::Telegram {
+        return Ok(None);
+    }
+    let Some(bot) = app.telegram_username.get() else {
+        return Ok(None);
+    };
+    // 43 URL-safe characters: with the prefix, within Telegram's 64 for a start parameter.
+    let nonce = random_token();
+    db::channels::set_return_nonce(&mut *tx, connection, &nonce).await?;
+    let mut url = Url::parse("https://t.me/")?;
+    url.set_path(bot);
+    url.query_pairs_mut()
+        .append_pair("start", &format!("{RETURN_PREFIX}{nonce}"));
+    Ok(Some(url))
 }

@@ -1,5 +1,6 @@
 //! The channels' `AccountData` entry: connections (without tokens), their days, content and
-//! snapshots in the export; erased with the account; moved when accounts are linked.
+//! snapshots in the export; erased with the account (its grants revoked at the providers by a
+//! queued job); moved when accounts are linked.
 
 use async_trait::async_trait;
 use serde_json::{Value, json};
@@ -67,6 +68,11 @@ impl AccountData for Channels {
         account: AccountId,
         out: &mut Erased,
     ) -> anyhow::Result<()> {
+        // Grants are revoked at the providers after the commit, by a job queued in this
+        // transaction: an erasure that rolls back revokes nothing.
+        for row in db::channels::list(&mut *db, account).await? {
+            crate::domain::channels::disconnect::queue_revoke(&mut *db, &row).await?;
+        }
         let n = db::channels::delete_all(&mut *db, account).await?;
         if n > 0 {
             out.lines.push(

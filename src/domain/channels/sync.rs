@@ -8,7 +8,9 @@
 //! New uploads come from the uploads playlist (`playlistItems.list`, only pages newer than the
 //! last upload seen) and `videos.list` in batches of 50, into `content` with today's snapshot.
 //!
-//! Not yet: refreshing older videos' statistics from YouTube Analytics.
+//! Older videos are refreshed from YouTube Analytics' top-videos report (`dimensions=video`, up to
+//! 200 by views), which spends no Data API units: a routine daily sync costs 2 units (3 with up to
+//! 50 new videos).
 //!
 //! `run` dispatches by provider; TikTok and Instagram live in `sync/tiktok.rs` and
 //! `sync/instagram.rs` and share `Access` (an access token refreshed ahead of expiry and at most
@@ -38,9 +40,6 @@ use crate::db;
 use crate::db::channels::{DayMetrics, PlatformRow};
 use crate::domain::channels::{Provider, open_tokens, quota_day, seal_token};
 
-/// YouTube Data API units all creators and instances may spend per Pacific day.
-pub const DAILY_QUOTA_BUDGET: i64 = 10_000;
-
 /// Days fetched on a first sync; later syncs go back a few days before the last one, since
 /// Analytics fills in days late.
 const FIRST_SYNC_DAYS: i64 = 28;
@@ -65,6 +64,9 @@ pub enum SyncOutcome {
 pub enum SyncError {
     #[error("later: {0}")]
     Later(String),
+    /// The shared daily Data API budget is spent: nothing more until midnight Pacific time.
+    #[error("the daily YouTube quota is spent")]
+    QuotaSpent,
     #[error(transparent)]
     Other(#[from] anyhow::Error),
 }
@@ -85,7 +87,9 @@ pub async fn reserve(
 ) -> anyhow::Result<bool> {
     let day = quota_day(Utc::now());
     let provider = Provider::YouTube.as_str();
-    if !db::channels::reserve_quota(&app.db, provider, day, units, DAILY_QUOTA_BUDGET).await? {
+    // `YOUTUBE_DAILY_QUOTA`, shared by all creators and instances.
+    let budget = i64::try_from(app.settings.google.youtube_daily_quota).unwrap_or(i64::MAX);
+    if !db::channels::reserve_quota(&app.db, provider, day, units, budget).await? {
         return Ok(false);
     }
     if let Some(id) = connection {
@@ -149,7 +153,7 @@ async fn sync_youtube(
 
     // channels.list: today's follower total.
     if !reserve(app, Some(row.id), "channels.list", 1).await? {
-        return Err(SyncError::Later("the daily YouTube quota is spent".into()));
+        return Err(SyncError::QuotaSpent);
     }
     let channel = loop {
         match google::my_channel(google, &access).await {
@@ -166,6 +170,7 @@ async fn sync_youtube(
     };
     let today = Utc::now().date_naive();
     let uploads = channel.as_ref().and_then(|c| c.uploads_playlist.clone());
+    let channel_start = channel.as_ref().and_then(|c| c.published_at);
     if let Some(followers) = channel.and_then(|c| c.subscribers) {
         let metrics = DayMetrics {
             followers: Some(followers),
@@ -188,6 +193,9 @@ async fn sync_youtube(
             }
         }
     }
+
+    // Older videos: lifetime numbers from YouTube Analytics, no Data API units.
+    refresh_older_videos(app, row, &access, channel_start, today).await?;
 
     // YouTube Analytics: daily numbers (its own quota, not Data API units).
     let start = match row.last_sync_at {
@@ -242,7 +250,7 @@ async fn new_uploads(
     let mut page: Option<String> = None;
     loop {
         if !reserve(app, Some(row.id), "playlistItems.list", 1).await? {
-            return Err(SyncError::Later("the daily YouTube quota is spent".into()));
+            return Err(SyncError::QuotaSpent);
         }
         let mut url = app.settings.google.youtube_api_url.clone();
         url.set_path("/youtube/v3/playlistItems");
@@ -300,7 +308,7 @@ async fn store_videos(
     today: NaiveDate,
 ) -> Result<Step<()>, SyncError> {
     if !reserve(app, Some(row.id), "videos.list", 1).await? {
-        return Err(SyncError::Later("the daily YouTube quota is spent".into()));
+        return Err(SyncError::QuotaSpent);
     }
     let mut url = app.settings.google.youtube_api_url.clone();
     url.set_path("/youtube/v3/videos");
@@ -344,6 +352,92 @@ async fn store_videos(
     }
     tx.commit().await?;
     Ok(Step::Done(()))
+}
+
+/// The Analytics top-videos report can start no earlier than YouTube itself.
+const YOUTUBE_START: (i32, u32, u32) = (2005, 1, 1);
+
+/// Lifetime views, likes and comments of the channel's most viewed videos (YouTube Analytics,
+/// `dimensions=video`, at most 200), written onto videos already in `content` with today's
+/// snapshot. Costs no Data API units; a failure here is logged and leaves the rest of the sync
+/// alone (the day report after it decides about the grant). Returns how many were refreshed.
+async fn refresh_older_videos(
+    app: &App,
+    row: &PlatformRow,
+    access: &SecretString,
+    channel_start: Option<NaiveDate>,
+    today: NaiveDate,
+) -> Result<usize, SyncError> {
+    let (y, m, d) = YOUTUBE_START;
+    let start = channel_start
+        .or_else(|| NaiveDate::from_ymd_opt(y, m, d))
+        .unwrap_or(today);
+    let mut url = app.settings.google.youtube_analytics_api_url.clone();
+    url.set_path("/v2/reports");
+    let (start_s, end_s) = (start.to_string(), today.to_string());
+    let query = [
+        ("ids", "channel==MINE"),
+        ("startDate", start_s.as_str()),
+        ("endDate", end_s.as_str()),
+        ("metrics", "views,likes,comments"),
+        ("dimensions", "video"),
+        ("sort", "-views"),
+        ("maxResults", "200"),
+    ];
+    let videos = match google::get_json(url, &query, access).await {
+        Ok(report) => match parse_video_report(&report) {
+            Ok(videos) => videos,
+            Err(e) => {
+                tracing::warn!(connection = %row.id, error = %e, "the top-videos report does not parse");
+                return Ok(0);
+            }
+        },
+        Err(e) => {
+            tracing::warn!(connection = %row.id, error = %e, "the top-videos report failed; older videos keep their numbers");
+            return Ok(0);
+        }
+    };
+    let mut refreshed = 0;
+    let mut tx = app.db.begin().await?;
+    for (id, views, likes, comments) in &videos {
+        if db::channels::refresh_content(&mut tx, row.id, id, *views, *likes, *comments, today)
+            .await?
+        {
+            refreshed += 1;
+        }
+    }
+    tx.commit().await?;
+    Ok(refreshed)
+}
+
+/// A `dimensions=video` report's rows: (video id, views, likes, comments).
+pub type VideoTotals = (String, Option<i64>, Option<i64>, Option<i64>);
+
+/// Reads a top-videos `resultTable` by its column headers.
+pub fn parse_video_report(report: &serde_json::Value) -> anyhow::Result<Vec<VideoTotals>> {
+    let headers: Vec<&str> = report["columnHeaders"]
+        .as_array()
+        .map(|h| h.iter().filter_map(|c| c["name"].as_str()).collect())
+        .unwrap_or_default();
+    let col = |name: &str| headers.iter().position(|h| *h == name);
+    let video_col =
+        col("video").ok_or_else(|| anyhow::anyhow!("the report has no video column"))?;
+    let Some(rows) = report["rows"].as_array() else {
+        return Ok(Vec::new());
+    };
+    Ok(rows
+        .iter()
+        .filter_map(|r| {
+            let id = r[video_col].as_str()?.to_owned();
+            let num = |name: &str| {
+                col(name).and_then(|i| {
+                    let v = &r[i];
+                    v.as_i64().or_else(|| v.as_f64().map(|f| f.round() as i64))
+                })
+            };
+            Some((id, num("views"), num("likes"), num("comments")))
+        })
+        .collect())
 }
 
 /// `PT1H2M3S` (YouTube's durations) in seconds; days (`P1DT…`) included.

@@ -16,17 +16,25 @@ use super::{Web, count, drain, say, serve, web_app};
 use crate::support::app_with;
 
 #[derive(Default)]
-struct Fake {
+pub(super) struct Fake {
     /// Every form the token endpoint received.
-    token_forms: Mutex<Vec<HashMap<String, String>>>,
+    pub(super) token_forms: Mutex<Vec<HashMap<String, String>>>,
     /// Data and Analytics API calls, by path.
-    api_calls: Mutex<Vec<String>>,
+    pub(super) api_calls: Mutex<Vec<String>>,
     /// The grant was revoked: refreshes answer invalid_grant.
-    revoked: Mutex<bool>,
+    pub(super) revoked: Mutex<bool>,
+    /// Tokens the revoke endpoint received.
+    pub(super) revoke_requests: Mutex<Vec<String>>,
+    /// The revoke endpoint answers 503.
+    pub(super) revoke_down: Mutex<bool>,
+    /// Queries of the top-videos report (`dimensions=video`).
+    pub(super) video_reports: Mutex<Vec<HashMap<String, String>>>,
+    /// Added to vid1's lifetime views in the top-videos report.
+    pub(super) vid1_more_views: Mutex<i64>,
 }
 
 impl Fake {
-    fn forms(&self, grant_type: &str) -> Vec<HashMap<String, String>> {
+    pub(super) fn forms(&self, grant_type: &str) -> Vec<HashMap<String, String>> {
         self.token_forms
             .lock()
             .unwrap()
@@ -35,7 +43,7 @@ impl Fake {
             .cloned()
             .collect()
     }
-    fn api_calls(&self) -> usize {
+    pub(super) fn api_calls(&self) -> usize {
         self.api_calls.lock().unwrap().len()
     }
 }
@@ -123,9 +131,26 @@ async fn reports(
     if !bearer_ok(&headers) {
         return StatusCode::UNAUTHORIZED.into_response();
     }
-    assert_eq!(q.get("dimensions").map(String::as_str), Some("day"));
     assert_eq!(q.get("ids").map(String::as_str), Some("channel==MINE"));
     let h = |name: &str, t: &str, d: &str| json!({ "name": name, "columnType": t, "dataType": d });
+    if q.get("dimensions").map(String::as_str) == Some("video") {
+        f.video_reports.lock().unwrap().push(q.clone());
+        let vid1 = 5000 + *f.vid1_more_views.lock().unwrap();
+        // Lifetime totals, most viewed first; vid2 lags behind what videos.list said, and
+        // vid_gone is not one the sync has seen.
+        return axum::Json(json!({
+            "kind": "youtubeAnalytics#resultTable",
+            "columnHeaders": [
+                h("video", "DIMENSION", "STRING"),
+                h("views", "METRIC", "INTEGER"),
+                h("likes", "METRIC", "INTEGER"),
+                h("comments", "METRIC", "INTEGER")
+            ],
+            "rows": [["vid1", vid1, 40, 6], ["vid_gone", 999, 9, 9], ["vid2", 150, 5, 1]]
+        }))
+        .into_response();
+    }
+    assert_eq!(q.get("dimensions").map(String::as_str), Some("day"));
     // Two days only: the later ones are not reported yet (Analytics lags).
     axum::Json(json!({
         "kind": "youtubeAnalytics#resultTable",
@@ -204,6 +229,21 @@ async fn videos(
     axum::Json(json!({ "kind": "youtube#videoListResponse", "items": items })).into_response()
 }
 
+/// Google's revocation endpoint: `token` in a form body; 200 with an empty body.
+async fn revoke(State(f): State<Arc<Fake>>, body: String) -> Response {
+    if *f.revoke_down.lock().unwrap() {
+        return StatusCode::SERVICE_UNAVAILABLE.into_response();
+    }
+    let form: HashMap<String, String> = url::form_urlencoded::parse(body.as_bytes())
+        .into_owned()
+        .collect();
+    f.revoke_requests
+        .lock()
+        .unwrap()
+        .push(form.get("token").cloned().unwrap_or_default());
+    StatusCode::OK.into_response()
+}
+
 fn video_calls(f: &Fake) -> usize {
     f.api_calls
         .lock()
@@ -217,6 +257,7 @@ async fn fake_google() -> (Arc<Fake>, String) {
     let fake = Arc::new(Fake::default());
     let router = Router::new()
         .route("/token", post(token))
+        .route("/revoke", post(revoke))
         .route("/youtube/v3/channels", get(channels))
         .route("/v2/reports", get(reports))
         .route("/youtube/v3/playlistItems", get(playlist_items))
@@ -226,9 +267,9 @@ async fn fake_google() -> (Arc<Fake>, String) {
 }
 
 /// The app with its web endpoint (`Web`) and the fake Google.
-struct Harness {
+pub(super) struct Harness {
     web: Web,
-    fake: Arc<Fake>,
+    pub(super) fake: Arc<Fake>,
 }
 
 impl std::ops::Deref for Harness {
@@ -239,30 +280,41 @@ impl std::ops::Deref for Harness {
 }
 
 async fn harness() -> Harness {
+    harness_with(&[]).await
+}
+
+/// The harness with more settings (e.g. `YOUTUBE_DAILY_QUOTA`).
+pub(super) async fn harness_with(extra: &[(&str, &str)]) -> Harness {
     let (fake, google) = fake_google().await;
-    let web = web_app(&[
+    let (auth, token, revoke) = (
+        format!("{google}/auth"),
+        format!("{google}/token"),
+        format!("{google}/revoke"),
+    );
+    let mut vars = vec![
         ("GOOGLE_CLIENT_ID", "id"),
         ("GOOGLE_CLIENT_SECRET", "s"),
-        ("GOOGLE_AUTH_URL", &format!("{google}/auth")),
-        ("GOOGLE_TOKEN_URL", &format!("{google}/token")),
-        ("GOOGLE_REVOKE_URL", &format!("{google}/revoke")),
+        ("GOOGLE_AUTH_URL", &auth),
+        ("GOOGLE_TOKEN_URL", &token),
+        ("GOOGLE_REVOKE_URL", &revoke),
         ("YOUTUBE_API_URL", &google),
         ("YOUTUBE_ANALYTICS_API_URL", &google),
-    ])
-    .await;
+    ];
+    vars.extend_from_slice(extra);
+    let web = web_app(&vars).await;
     Harness { web, fake }
 }
 
 /// `/connect youtube` as `user`: the consent URL's query.
-async fn connect(h: &Harness, user: &str) -> HashMap<String, String> {
+pub(super) async fn connect(h: &Harness, user: &str) -> HashMap<String, String> {
     h.consent(user, "youtube").await
 }
 
-async fn callback(h: &Harness, provider: &str, query: &str) -> (u16, String) {
+pub(super) async fn callback(h: &Harness, provider: &str, query: &str) -> (u16, String) {
     h.callback(provider, query).await
 }
 
-async fn enqueue_sync(h: &Harness, key: &str) {
+pub(super) async fn enqueue_sync(h: &Harness, key: &str) {
     super::enqueue_sync(&h.t, "youtube", key).await;
 }
 

@@ -14,7 +14,10 @@ use chrono::Utc;
 use secrecy::SecretString;
 use serde_json::json;
 
-use super::{Web, count, drain, enqueue_sync, serve, web_app};
+use creatorpilot::bot::{Button, Input, Platform};
+
+use super::{Web, count, drain, enqueue_sync, say, serve, web_app};
+use crate::engine::{Recorder, incoming};
 
 struct Fake {
     /// Every form the token endpoint received.
@@ -594,4 +597,72 @@ async fn tiktok_unticked_permission_is_refused_and_nothing_stored() {
     assert_eq!(count(&h.t, "SELECT count(*) FROM platforms").await, 0);
     assert_eq!(count(&h.t, "SELECT count(*) FROM jobs").await, 0);
     assert_eq!(fake.calls("user/info"), 0);
+}
+
+/// `/disconnect tiktok` revokes the grant at TikTok with the access token (TikTok revokes by
+/// access token), and `/forget` queues the same revoke for a connection it erases.
+#[tokio::test]
+async fn disconnect_and_forget_revoke_the_grant_at_tiktok() {
+    let (h, fake) = harness().await;
+    for user in ["u1", "u2"] {
+        let q = h.consent(user, "tiktok").await;
+        let (status, page) = h
+            .callback("tiktok", &format!("code=CODE-TT&state={}", q["state"]))
+            .await;
+        assert_eq!(status, 200, "{page}");
+    }
+    let issued_to_u1 = "act.FAKE-ACCESS-1";
+
+    let asked = say(&h.t, "u1", "/disconnect tiktok").await;
+    let keep = asked.replies.lock().unwrap()[0]
+        .buttons
+        .iter()
+        .find_map(|b| match b {
+            Button::Action { label, id } if label == "Disconnect, keep history" => Some(id.clone()),
+            _ => None,
+        })
+        .expect("a keep-history button");
+    let r = Recorder::default();
+    creatorpilot::bot::dispatch::handle(
+        &h.t.app,
+        incoming(Platform::Telegram, "u1", "u1", Input::Button(keep)),
+        &r,
+    )
+    .await;
+    let text = r.texts().join("\n");
+    assert!(text.contains("I gave up my access at TikTok"), "{text}");
+    let revoked: Vec<String> = fake
+        .revoke_forms
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|f| f["token"].clone())
+        .collect();
+    assert_eq!(revoked, [issued_to_u1]);
+
+    // /forget: the erasure queues the revoke, which a worker sends.
+    let asked = say(&h.t, "u2", "/forget").await;
+    let confirm = asked.replies.lock().unwrap()[0]
+        .buttons
+        .iter()
+        .find_map(|b| match b {
+            Button::Action { id, .. } => Some(id.clone()),
+            Button::Link { .. } => None,
+        })
+        .expect("a confirm button");
+    creatorpilot::bot::dispatch::handle(
+        &h.t.app,
+        incoming(Platform::Telegram, "u2", "u2", Input::Button(confirm)),
+        &Recorder::default(),
+    )
+    .await;
+    drain(&h.t).await;
+    let revoked: Vec<String> = fake
+        .revoke_forms
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|f| f["token"].clone())
+        .collect();
+    assert_eq!(revoked, [issued_to_u1, "act.FAKE-ACCESS-2"]);
 }

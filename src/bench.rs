@@ -1,10 +1,10 @@
 //! Benchmarks run by `creatorpilot bench …` (release builds): `digest` (in `digest`) and
 //! `invoice`.
 //!
-//! `creatorpilot bench invoice --count N`: renders N invoices (the printed model built from a
-//! snapshot, the PDF, and the Factur-X XML) on one thread and reports the rate and the average
-//! sizes. No database: it measures the rendering a creator waits for. The XML is not embedded
-//! into the PDF yet (PDF/A-3), so that step is not measured.
+//! `creatorpilot bench invoice --count N`: renders N invoices on one thread, exactly as issuing
+//! does (`domain::invoices::render`: the printed model built from a snapshot, the CII XML, the
+//! Factur-X PDF/A-3 with the XML embedded — the sample buyer is a French business) and reports the
+//! rate and the average size. No database: it measures the rendering a creator waits for.
 
 pub mod digest;
 
@@ -14,18 +14,15 @@ use chrono::NaiveDate;
 
 use crate::db::profiles::Profile;
 use crate::domain::invoices::totals::{self, Line};
-use crate::domain::invoices::{Buyer, Kind, Snapshot, document};
+use crate::domain::invoices::{self, Buyer, Kind, Snapshot};
 use crate::i18n::{I18n, Locale};
-use crate::render::invoice_pdf;
 
 #[derive(Debug, Clone, Copy)]
 pub struct Report {
     pub count: u32,
     pub seconds: f64,
-    /// The PDF's average size.
+    /// The PDF's average size (Factur-X XML included).
     pub average_bytes: u64,
-    /// The Factur-X XML's average size (not embedded in the PDF yet).
-    pub average_xml_bytes: u64,
 }
 
 impl Report {
@@ -96,24 +93,19 @@ pub fn sample_snapshot(n: u32) -> anyhow::Result<Snapshot> {
 
 pub fn invoices(count: u32) -> anyhow::Result<Report> {
     let i18n = I18n::load()?;
-    // The font is parsed once per process: keep that out of the measure.
-    invoice_pdf::render(&document::build(&i18n, &sample_snapshot(0)?))
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let now = chrono::Utc::now();
+    // The fonts are parsed once per process: keep that out of the measure.
+    invoices::render(&i18n, &sample_snapshot(0)?, now).map_err(|e| anyhow::anyhow!("{e}"))?;
     let started = Instant::now();
     let mut bytes: u64 = 0;
-    let mut xml_bytes: u64 = 0;
     for n in 0..count {
         let snapshot = sample_snapshot(n)?;
-        let doc = document::build(&i18n, &snapshot);
-        let pdf = invoice_pdf::render(&doc).map_err(|e| anyhow::anyhow!("{e}"))?;
-        let xml = crate::render::facturx::cii_xml(&snapshot);
+        let pdf = invoices::render(&i18n, &snapshot, now).map_err(|e| anyhow::anyhow!("{e}"))?;
         bytes += pdf.len() as u64;
-        xml_bytes += xml.len() as u64;
     }
     Ok(Report {
         count,
         seconds: started.elapsed().as_secs_f64(),
         average_bytes: bytes / u64::from(count.max(1)),
-        average_xml_bytes: xml_bytes / u64::from(count.max(1)),
     })
 }

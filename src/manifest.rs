@@ -62,6 +62,24 @@ pub struct OptionSpec {
     /// Closed list of values (type `choice`).
     #[serde(default)]
     pub choices: Vec<String>,
+    /// How many times the option may be given (`line="…" line="…"`); absent: once. Discord
+    /// cannot repeat an option, so there it is registered as NAME, NAME2 … NAMEn.
+    pub repeat: Option<u8>,
+}
+
+impl OptionSpec {
+    /// How many values the option takes at most.
+    pub fn max_repeat(&self) -> usize {
+        usize::from(self.repeat.unwrap_or(1).max(1))
+    }
+
+    /// The names it goes by: NAME, then NAME2 … NAMEn when it repeats (Discord's registration;
+    /// text front ends accept them too).
+    pub fn names(&self) -> Vec<String> {
+        std::iter::once(self.name.clone())
+            .chain((2..=self.max_repeat()).map(|i| format!("{}{i}", self.name)))
+            .collect()
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -172,7 +190,10 @@ fn check(m: &Manifest) -> anyhow::Result<()> {
     }
     let lists = std::iter::once(&m.options).chain(m.subcommands.iter().map(|s| &s.options));
     for options in lists {
-        anyhow::ensure!(options.len() <= 25, "at most 25 options");
+        anyhow::ensure!(
+            options.iter().map(OptionSpec::max_repeat).sum::<usize>() <= 25,
+            "at most 25 options (a repeated option counts once per repetition on Discord)"
+        );
         let mut seen_optional = false;
         for o in options {
             anyhow::ensure!(
@@ -186,6 +207,11 @@ fn check(m: &Manifest) -> anyhow::Result<()> {
                 o.name
             );
             seen_optional |= !o.required;
+            anyhow::ensure!(
+                o.repeat.is_none() || (o.kind == OptionKind::Text && !o.required),
+                "option \"{}\": only optional text options repeat",
+                o.name
+            );
             anyhow::ensure!(
                 (o.kind == OptionKind::Choice) != o.choices.is_empty(),
                 "option \"{}\": choices go with type choice, and only there",

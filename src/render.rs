@@ -1,5 +1,5 @@
-//! Produced files: the invoice PDF (printpdf) and, later, its Factur-X form; the analytics chart
-//! (PNG).
+//! Produced files: the invoice PDF (printpdf), its Factur-X PDF/A-3 form (lopdf post-processing);
+//! the analytics chart (PNG).
 //!
 //! Pure functions over plain models: no database, no locale lookups (the caller resolves every
 //! sentence first), so the model can be tested and benchmarked on its own. Fonts are embedded in
@@ -8,3 +8,4 @@
 pub mod chart;
 pub mod facturx;
 pub mod invoice_pdf;
+pub mod pdfa;

@@ -8,6 +8,7 @@ err-unknown-subcommand = /{ $command } has no "{ $sub }". Choose one of: { $subs
 err-missing-subcommand = /{ $command } needs one of: { $subs }.
 err-unknown-option = /{ $command } has no option "{ $option }". Its options are: { $options }.
 err-repeated-option = You gave { $option } twice: keep one and send the command again.
+err-repeated-too-often = { $option } can be given at most { $max } times: keep { $max } and send the command again.
 err-too-many-arguments = /{ $command } does not take "{ $word }". Send /help { $command } to see its options.
 err-missing-argument = /{ $command } needs { $option }. Send /help { $command } for an example.
 err-missing-choice = /{ $command } needs { $option }: one of { $choices }.

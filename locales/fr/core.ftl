@@ -8,6 +8,7 @@ err-unknown-subcommand = /{ $command } n'a pas de « { $sub } ». Choisissez
 err-missing-subcommand = /{ $command } attend l'un de : { $subs }.
 err-unknown-option = /{ $command } n'a pas d'option « { $option } ». Ses options sont : { $options }.
 err-repeated-option = Vous avez donné { $option } deux fois : gardez-en une et renvoyez la commande.
+err-repeated-too-often = { $option } peut être donné { $max } fois au plus : gardez-en { $max } et renvoyez la commande.
 err-too-many-arguments = /{ $command } n'attend pas « { $word } ». Envoyez /help { $command } pour voir ses options.
 err-missing-argument = /{ $command } a besoin de { $option }. Envoyez /help { $command } pour un exemple.
 err-missing-choice = /{ $command } a besoin de { $option } : l'un de { $choices }.

@@ -21,26 +21,44 @@ pub enum Value {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Args {
     pub sub: Option<String>,
-    values: BTreeMap<String, Value>,
+    /// Every value of each option, in the order given (one unless the manifest lets it repeat).
+    values: BTreeMap<String, Vec<Value>>,
 }
 
 impl Args {
+    fn first(&self, name: &str) -> Option<&Value> {
+        self.values.get(name).and_then(|v| v.first())
+    }
+
     pub fn text(&self, name: &str) -> Option<&str> {
-        match self.values.get(name) {
+        match self.first(name) {
             Some(Value::Text(t)) => Some(t),
             _ => None,
         }
     }
 
+    /// Every value of a repeatable text option, in the order given.
+    pub fn texts(&self, name: &str) -> Vec<&str> {
+        self.values
+            .get(name)
+            .into_iter()
+            .flatten()
+            .filter_map(|v| match v {
+                Value::Text(t) => Some(t.as_str()),
+                _ => None,
+            })
+            .collect()
+    }
+
     pub fn integer(&self, name: &str) -> Option<i64> {
-        match self.values.get(name) {
+        match self.first(name) {
             Some(Value::Integer(n)) => Some(*n),
             _ => None,
         }
     }
 
     pub fn boolean(&self, name: &str) -> Option<bool> {
-        match self.values.get(name) {
+        match self.first(name) {
             Some(Value::Boolean(b)) => Some(*b),
             _ => None,
         }
@@ -84,29 +102,45 @@ pub fn validate(manifest: &Manifest, raw: &RawCommand) -> Result<Args, Msg> {
         None => &manifest.options,
     };
 
-    let mut values = BTreeMap::new();
+    let mut values: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+    // A repeatable option also answers to NAME2 … NAMEn (its Discord names).
+    let spec_named = |name: &str| {
+        options
+            .iter()
+            .find(|o| o.name == name)
+            .or_else(|| options.iter().find(|o| o.names().iter().any(|n| n == name)))
+    };
     for (name, text) in &raw.named {
-        let Some(spec) = options.iter().find(|o| &o.name == name) else {
+        let Some(spec) = spec_named(name) else {
             return Err(msg("err-unknown-option")
                 .arg("option", name)
                 .arg("command", &manifest.name)
                 .arg("options", option_list(options)));
         };
-        if values.contains_key(name) {
-            return Err(msg("err-repeated-option").arg("option", name));
+        let given = values.entry(spec.name.clone()).or_default();
+        if given.len() >= spec.max_repeat() {
+            return Err(if spec.repeat.is_some() {
+                msg("err-repeated-too-often")
+                    .arg("option", &spec.name)
+                    .arg("max", i64::try_from(spec.max_repeat()).unwrap_or(i64::MAX))
+            } else {
+                msg("err-repeated-option").arg("option", name)
+            });
         }
-        values.insert(name.clone(), parse_value(spec, text)?);
+        given.push(parse_value(spec, text)?);
     }
-    let mut free = options
-        .iter()
-        .filter(|o| !raw.named.iter().any(|(n, _)| n == &o.name));
+    let mut free = options.iter().filter(|o| !values.contains_key(&o.name));
+    let mut positional_values = Vec::new();
     for word in positional {
         let Some(spec) = free.next() else {
             return Err(msg("err-too-many-arguments")
                 .arg("command", &manifest.name)
                 .arg("word", word));
         };
-        values.insert(spec.name.clone(), parse_value(spec, word)?);
+        positional_values.push((spec.name.clone(), parse_value(spec, word)?));
+    }
+    for (name, value) in positional_values {
+        values.entry(name).or_default().push(value);
     }
     if let Some(missing) = options
         .iter()
@@ -261,6 +295,52 @@ mod tests {
         assert_eq!(
             validate(&m, &raw(&["abcdefghijk"], &[])).unwrap_err().key,
             "err-too-long-value"
+        );
+    }
+
+    #[test]
+    fn only_repeatable_options_repeat_and_up_to_their_limit() {
+        let m = manifest(
+            r#"
+            name = "invoice"
+            [[options]]
+            name = "deal"
+            type = "integer"
+            [[options]]
+            name = "line"
+            type = "text"
+            repeat = 3
+        "#,
+        );
+        let a = validate(
+            &m,
+            &raw(
+                &["2"],
+                &[
+                    ("line", "a; 1; 1"),
+                    ("line", "b; 1; 2"),
+                    ("line3", "c; 1; 3"),
+                ],
+            ),
+        )
+        .unwrap();
+        assert_eq!(a.integer("deal"), Some(2));
+        assert_eq!(a.texts("line"), ["a; 1; 1", "b; 1; 2", "c; 1; 3"]);
+        assert_eq!(a.text("line"), Some("a; 1; 1"));
+        let too_many = [("line", "a"), ("line", "b"), ("line", "c"), ("line", "d")];
+        assert_eq!(
+            validate(&m, &raw(&[], &too_many)).unwrap_err().key,
+            "err-repeated-too-often"
+        );
+        assert_eq!(
+            validate(&m, &raw(&[], &[("line4", "d")])).unwrap_err().key,
+            "err-unknown-option"
+        );
+        assert_eq!(
+            validate(&m, &raw(&[], &[("deal", "1"), ("deal", "2")]))
+                .unwrap_err()
+                .key,
+            "err-repeated-option"
         );
     }
 

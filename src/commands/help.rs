@@ -52,6 +52,13 @@ fn detail(app: &App, inv: &Invocation, m: &Manifest) -> String {
                 if !o.required {
                     line.push_str(&format!(" [{}]", tr("help-optional")));
                 }
+                if o.repeat.is_some() {
+                    let max = i64::try_from(o.max_repeat()).unwrap_or(i64::MAX);
+                    let note = app
+                        .i18n
+                        .render(inv.locale, &msg("help-repeatable").arg("max", max));
+                    line.push_str(&format!(" [{note}]"));
+                }
                 line
             })
             .collect()

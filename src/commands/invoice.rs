@@ -1,4 +1,4 @@
-//! `/invoice create DEAL [line="description; quantity; unit price HT[; VAT %]"] [line2=…]…`,
+//! `/invoice create DEAL [line="description; quantity; unit price HT[; VAT %]"]…` (up to 10 lines),
 //! `/invoice list`, `/invoice show N` (the PDF again), `/invoice mark-sent N`,
 //! `/invoice paid N [date]`, `/invoice credit N` (a credit note cancelling N), `/invoice edit N`
 //! (refused: issued invoices are immutable).
@@ -51,10 +51,7 @@ async fn create(app: &App, inv: &Invocation, args: &Args, r: &dyn Responder) -> 
     let currency = money::Currency::parse(&deal.currency)
         .ok_or_else(|| msg("deal-invalid-currency").arg("value", &deal.currency))?;
     let rate = u32::try_from(profile.vat_rate_bp).unwrap_or(0);
-    let typed: Vec<&str> = ["line", "line2", "line3", "line4", "line5"]
-        .into_iter()
-        .filter_map(|k| args.text(k))
-        .collect();
+    let typed = args.texts("line");
     let lang = invoices::invoice_language(&profile, inv.locale);
     let lines = if typed.is_empty() {
         let key = match deal.deliverable.as_str() {

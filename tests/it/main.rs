@@ -12,6 +12,7 @@ mod console;
 mod digests;
 mod discord;
 mod engine;
+mod facturx;
 mod ideas;
 mod invoices;
 mod plans;

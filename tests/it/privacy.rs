@@ -69,8 +69,8 @@ pub async fn populate(t: &TestApp, account: AccountId) {
     .await
     .unwrap();
     sqlx::query("INSERT INTO partnerships (user_id, number, brand, amount_minor, currency, deliverable) VALUES ($1, 1, 'Brand', 100, 'EUR', 'post')").bind(a).execute(pool).await.unwrap();
-    sqlx::query("INSERT INTO invoice_sequences (user_id, series, year, last_number) VALUES ($1, 'invoice', 2026, 1)").bind(a).execute(pool).await.unwrap();
-    sqlx::query("INSERT INTO invoices (issuer_id, user_id, kind, number, currency, total_ht_minor, total_vat_minor, total_ttc_minor, issue_date, due_date, language, snapshot, retain_until) VALUES ($1, $1, 'invoice', '2026-0001', 'EUR', 100, 0, 100, '2026-11-25', '2026-12-25', 'fr', '{}', '2037-01-01')").bind(a).execute(pool).await.unwrap();
+    sqlx::query("INSERT INTO invoice_series (issuer_key, series, year, last_number) VALUES ('account:' || $1::text, 'invoice', 2026, 1)").bind(a).execute(pool).await.unwrap();
+    sqlx::query("INSERT INTO invoices (issuer_id, user_id, kind, number, currency, total_ht_minor, total_vat_minor, total_ttc_minor, issue_date, due_date, language, snapshot, retain_until, issuer_key) VALUES ($1, $1, 'invoice', '2026-0001', 'EUR', 100, 0, 100, '2026-11-25', '2026-12-25', 'fr', '{}', '2037-01-01', 'account:' || $1::text)").bind(a).execute(pool).await.unwrap();
     // Ideas (issue 7): a saved idea (#3, the counter above), a brainstorm, a model request.
     sqlx::query("UPDATE users SET niche = 'cooking' WHERE id = $1")
         .bind(a)

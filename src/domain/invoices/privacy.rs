@@ -24,12 +24,7 @@ fn money(minor: i64, currency: &str) -> Value {
 #[async_trait]
 impl AccountData for DealsAndInvoices {
     fn tables(&self) -> &'static [&'static str] {
-        &[
-            "business_profiles",
-            "partnerships",
-            "invoice_sequences",
-            "invoices",
-        ]
+        &["business_profiles", "partnerships", "invoices"]
     }
     fn section(&self) -> &'static str {
         "business"

@@ -66,7 +66,7 @@ fn command(i18n: &I18n, m: &Manifest) -> CreateCommand {
         c.set_options(
             m.options
                 .iter()
-                .map(|o| option(i18n, &m.option_key(None, &o.name), o))
+                .flat_map(|o| options(i18n, &m.option_key(None, &o.name), o))
                 .collect(),
         )
     } else {
@@ -79,11 +79,9 @@ fn command(i18n: &I18n, m: &Manifest) -> CreateCommand {
                         CreateCommandOption::new(CommandOptionType::SubCommand, &s.name, en)
                             .description_localized("fr", fr);
                     for o in &s.options {
-                        sub = sub.add_sub_option(option(
-                            i18n,
-                            &m.option_key(Some(&s.name), &o.name),
-                            o,
-                        ));
+                        for built in options(i18n, &m.option_key(Some(&s.name), &o.name), o) {
+                            sub = sub.add_sub_option(built);
+                        }
                     }
                     sub
                 })
@@ -92,14 +90,23 @@ fn command(i18n: &I18n, m: &Manifest) -> CreateCommand {
     }
 }
 
-fn option(i18n: &I18n, key: &str, o: &OptionSpec) -> CreateCommandOption {
+/// One Discord option, or NAME, NAME2 … NAMEn for an option that repeats (Discord cannot repeat
+/// one; the argument validation maps them back).
+fn options(i18n: &I18n, key: &str, o: &OptionSpec) -> Vec<CreateCommandOption> {
+    o.names()
+        .iter()
+        .map(|name| option(i18n, key, name, o))
+        .collect()
+}
+
+fn option(i18n: &I18n, key: &str, name: &str, o: &OptionSpec) -> CreateCommandOption {
     let (en, fr) = texts(i18n, key);
     let kind = match o.kind {
         OptionKind::Text | OptionKind::Choice => CommandOptionType::String,
         OptionKind::Integer => CommandOptionType::Integer,
         OptionKind::Boolean => CommandOptionType::Boolean,
     };
-    let mut built = CreateCommandOption::new(kind, &o.name, en)
+    let mut built = CreateCommandOption::new(kind, name, en)
         .description_localized("fr", fr)
         .required(o.required);
     if let Some(max) = o.max_length {

@@ -245,6 +245,22 @@ mod tests {
     }
 
     #[test]
+    fn a_bomb_that_lies_about_its_size_is_refused() {
+        let huge = "0".repeat(usize::try_from(MAX_UNPACKED).unwrap() + 1024 * 1024);
+        let mut bytes = zip_of(&[("youtube.csv", huge.as_str())]);
+        // Declare 10 bytes unpacked in the local (offset 22) and central (offset 24) headers.
+        for (signature, size_at) in [(b"PK\x03\x04", 22), (b"PK\x01\x02", 24)] {
+            let start = bytes.windows(4).position(|w| w == signature).unwrap();
+            bytes[start + size_at..start + size_at + 4].copy_from_slice(&10u32.to_le_bytes());
+        }
+        // The reader notices the lie (the cap on bytes read is the second line of defence).
+        assert_eq!(
+            parse_zip("youtube.zip", &bytes, None, today()).unwrap_err(),
+            CsvError::BadZip
+        );
+    }
+
+    #[test]
     fn too_many_entries_is_a_bomb() {
         let names: Vec<String> = (0..=MAX_ENTRIES).map(|n| format!("f{n}.txt")).collect();
         let files: Vec<(&str, &str)> = names.iter().map(|n| (n.as_str(), "")).collect();

@@ -255,10 +255,7 @@ async fn load_demo(
         creatorpilot::domain::accounts::resolve(&app.db, Platform::Console, user, Some(user))
             .await?;
     let yesterday = chrono::Utc::now().date_naive() - chrono::Duration::days(1);
-    let mut rng = rand::rng();
-    let loaded =
-        creatorpilot::domain::channels::demo::load(&app.db, &mut rng, account.id, yesterday)
-            .await?;
+    let loaded = creatorpilot::domain::channels::demo::load(&app.db, account.id, yesterday).await?;
     let key = if loaded {
         "console-demo-loaded"
     } else {

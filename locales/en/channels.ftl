@@ -19,11 +19,11 @@ stats-add-future-date = { $date } is in the future: numbers can only be added fo
 stats-add-negative = { $metric } can't be negative: give 0 or more.
 stats-add-no-metric = Give at least one number, for example: /stats add youtube today views=1200 likes=80
 
-cmd-import = Import daily numbers from a CSV file
-opt-import-path = The CSV file's path (console only)
+cmd-import = Import daily numbers from a CSV file or a Studio ZIP export
+opt-import-path = The CSV or ZIP file's path (console only)
 opt-import-platform = Whose numbers: youtube, tiktok or instagram
-import-how = Send the CSV file here as a document (in the console: /import PATH youtube). It needs a date column and metric columns; /help import lists them.
-import-send-file = Send the CSV file here as a document: I only read file paths in the console.
+import-how = Send the CSV file (or the ZIP that YouTube Studio or TikTok Studio exports) here as a document (in the console: /import PATH youtube). It needs a date column and metric columns; /help import lists them.
+import-send-file = Send the CSV or ZIP file here as a document: I only read file paths in the console.
 import-too-big = That file is over 5 MB. Split it by period and send the parts one by one.
 import-unreadable = I can't read { $path }. Check the path and send /import again.
 import-done = Imported { $days } days for { $platforms }.
@@ -38,6 +38,11 @@ import-bad-number = Line { $line }: "{ $value }" in { $column } isn't a whole nu
 import-repeated = Line { $line }: { $value } appears twice. Keep one line per day; nothing was imported.
 import-unknown-platform = Line { $line }: "{ $value }" isn't youtube, tiktok or instagram. Fix it; nothing was imported.
 import-unreadable-line = Line { $line } can't be read (check its quotes and separators); nothing was imported.
+import-in-file = In { $file }: { $reason }
+import-zip-no-table = That ZIP holds no CSV with daily numbers (a date column and columns such as views or followers). Export the daily report again from YouTube Studio or TikTok Studio, or send the CSV itself.
+import-zip-encrypted = That ZIP is protected by a password, so I can't open it. Export it again without a password, or send the CSV inside.
+import-zip-too-big = That ZIP unpacks to more than { $megabytes } MB or holds more than { $files } files. Send only the CSV with the daily numbers.
+import-zip-unreadable = I can't open that ZIP: it looks damaged. Download the export again, or send the CSV inside.
 
 cmd-channels = Your connected channels and their sync status
 channels-none = No channels yet. Connect one with /connect youtube (or tiktok, instagram), or add numbers by hand with /stats add.

@@ -19,11 +19,11 @@ stats-add-future-date = Le { $date } est dans le futur : on ne peut ajouter des 
 stats-add-negative = { $metric } ne peut pas être négatif : indiquez 0 ou plus.
 stats-add-no-metric = Indiquez au moins un chiffre, par exemple : /stats add youtube today views=1200 likes=80
 
-cmd-import = Importer des chiffres quotidiens depuis un fichier CSV
-opt-import-path = Le chemin du fichier CSV (console seulement)
+cmd-import = Importer des chiffres quotidiens depuis un fichier CSV ou un export ZIP de Studio
+opt-import-path = Le chemin du fichier CSV ou ZIP (console seulement)
 opt-import-platform = À qui sont ces chiffres : youtube, tiktok ou instagram
-import-how = Envoyez le fichier CSV ici comme document (dans la console : /import CHEMIN youtube). Il lui faut une colonne de date et des colonnes de métriques ; /help import les liste.
-import-send-file = Envoyez le fichier CSV ici comme document : je ne lis des chemins de fichiers que dans la console.
+import-how = Envoyez le fichier CSV (ou le ZIP exporté par YouTube Studio ou TikTok Studio) ici comme document (dans la console : /import CHEMIN youtube). Il lui faut une colonne de date et des colonnes de métriques ; /help import les liste.
+import-send-file = Envoyez le fichier CSV ou ZIP ici comme document : je ne lis des chemins de fichiers que dans la console.
 import-too-big = Ce fichier dépasse 5 Mo. Découpez-le par période et envoyez les morceaux un par un.
 import-unreadable = Je n'arrive pas à lire { $path }. Vérifiez le chemin et relancez /import.
 import-done = { $days } jours importés pour { $platforms }.
@@ -37,6 +37,11 @@ import-future-date = Ligne { $line } : le { $value } est dans le futur. Retirez 
 import-bad-number = Ligne { $line } : « { $value } » dans { $column } n'est pas un nombre entier positif ou nul. Corrigez-le ; rien n'a été importé.
 import-repeated = Ligne { $line } : le { $value } apparaît deux fois. Gardez une ligne par jour ; rien n'a été importé.
 import-unknown-platform = Ligne { $line } : « { $value } » n'est ni youtube, ni tiktok, ni instagram. Corrigez-le ; rien n'a été importé.
+import-in-file = Dans { $file } : { $reason }
+import-zip-no-table = Ce ZIP ne contient aucun CSV de chiffres quotidiens (une colonne de date et des colonnes comme vues ou abonnés). Exportez à nouveau le rapport quotidien depuis YouTube Studio ou TikTok Studio, ou envoyez directement le CSV.
+import-zip-encrypted = Ce ZIP est protégé par un mot de passe : je ne peux pas l'ouvrir. Exportez-le à nouveau sans mot de passe, ou envoyez le CSV qu'il contient.
+import-zip-too-big = Ce ZIP dépasse { $megabytes } Mo une fois décompressé ou contient plus de { $files } fichiers. Envoyez seulement le CSV des chiffres quotidiens.
+import-zip-unreadable = Je n'arrive pas à ouvrir ce ZIP : il semble abîmé. Téléchargez à nouveau l'export, ou envoyez le CSV qu'il contient.
 import-unreadable-line = La ligne { $line } est illisible (vérifiez ses guillemets et séparateurs) ; rien n'a été importé.
 
 cmd-channels = Vos chaînes connectées et l'état de leur synchronisation

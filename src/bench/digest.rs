@@ -1,6 +1,6 @@
 //! `creatorpilot bench digest --creators N`: seeds N creators into one fresh bench database
-//! (the demo creator's shape, `domain::channels::demo`: 2 providers each, 90 days of daily
-//! numbers, 10 videos per provider with 14 days of per-video snapshots; COPY, not timed), then composes every creator's digest — the queries,
+//! (the demo creator's shape, `domain::channels::demo`: 2 providers each, 120 days of daily
+//! numbers, 20 videos per provider with 14 days of per-video snapshots; COPY, not timed), then composes every creator's digest — the queries,
 //! the deterministic summary and the chart PNG, no sending, no AI — and reports the rate, the
 //! process's peak RSS and the SSIM of one chart against its 2× supersampled render.
 //!

@@ -1,4 +1,4 @@
-//! `/import [PATH] [platform]`: a CSV of daily numbers. On the console PATH is a local file; on
+//! `/import [PATH] [platform]`: a CSV of daily numbers, or a Studio ZIP holding some. On the console PATH is a local file; on
 //! Telegram and Discord the creator sends the file itself (it arrives as `Input::File`). A path
 //! is read only on the console: a chat platform must never make the server read its own files.
 
@@ -8,7 +8,7 @@ use crate::app::App;
 use crate::bot::args::Args;
 use crate::bot::{CommandResult, IncomingFile, Invocation, Platform, Reply, Responder};
 use crate::domain::channels::Provider;
-use crate::domain::channels::csv_import::{self, CsvError};
+use crate::domain::channels::csv_import::{self, CsvError, archive};
 use crate::i18n::{Msg, msg};
 
 /// Files larger than this are refused before parsing.
@@ -47,7 +47,11 @@ pub async fn from_file(
     r: &dyn Responder,
 ) -> CommandResult {
     let lower = file.file_name.to_lowercase();
-    if !(lower.ends_with(".csv") || file.mime_type.contains("csv")) {
+    let accepted = lower.ends_with(".csv")
+        || file.mime_type.contains("csv")
+        || lower.ends_with(".zip")
+        || file.mime_type.contains("zip");
+    if !accepted {
         return Err(msg("err-file-unexpected").into());
     }
     if u64::try_from(file.bytes.len()).unwrap_or(u64::MAX) > MAX_BYTES {
@@ -64,9 +68,8 @@ async fn import(
     provider: Option<Provider>,
     r: &dyn Responder,
 ) -> CommandResult {
-    let default = provider.or_else(|| csv_import::provider_from_name(name));
-    let parsed = csv_import::parse(bytes, default, Utc::now().date_naive())
-        .map_err(|e| explain(&e, inv.platform))?;
+    let parsed = csv_import::parse_upload(name, bytes, provider, Utc::now().date_naive())
+        .map_err(|e| explain(app, inv, &e))?;
     let (days, providers) = csv_import::store(&app.db, inv.account, &parsed).await?;
     let labels: Vec<&str> = providers.iter().map(|p| p.label()).collect();
     let text = app.i18n.render(
@@ -79,35 +82,53 @@ async fn import(
     Ok(())
 }
 
-fn explain(e: &CsvError, platform: Platform) -> Msg {
+/// The sentence for a refused file; an error inside one of a ZIP's files names that file.
+fn explain(app: &App, inv: &Invocation, e: &CsvError) -> Msg {
+    let line = |line: &u64| i64::try_from(*line).unwrap_or(i64::MAX);
     match e {
         CsvError::Empty => msg("import-empty"),
         CsvError::NoDateColumn => msg("import-no-date-column"),
         CsvError::NoMetricColumn => msg("import-no-metric-column"),
-        CsvError::NoPlatform if platform == Platform::Console => msg("import-no-platform-console"),
+        CsvError::NoPlatform if inv.platform == Platform::Console => {
+            msg("import-no-platform-console")
+        }
         CsvError::NoPlatform => msg("import-no-platform-file"),
-        CsvError::BadDate { line, value } => msg("import-bad-date")
-            .arg("line", i64::try_from(*line).unwrap_or(i64::MAX))
+        CsvError::BadDate { line: n, value } => msg("import-bad-date")
+            .arg("line", line(n))
             .arg("value", value),
-        CsvError::FutureDate { line, value } => msg("import-future-date")
-            .arg("line", i64::try_from(*line).unwrap_or(i64::MAX))
+        CsvError::FutureDate { line: n, value } => msg("import-future-date")
+            .arg("line", line(n))
             .arg("value", value),
         CsvError::BadNumber {
-            line,
+            line: n,
             column,
             value,
         } => msg("import-bad-number")
-            .arg("line", i64::try_from(*line).unwrap_or(i64::MAX))
+            .arg("line", line(n))
             .arg("column", column)
             .arg("value", value),
-        CsvError::Repeated { line, value } => msg("import-repeated")
-            .arg("line", i64::try_from(*line).unwrap_or(i64::MAX))
+        CsvError::Repeated { line: n, value } => msg("import-repeated")
+            .arg("line", line(n))
             .arg("value", value),
-        CsvError::UnknownPlatform { line, value } => msg("import-unknown-platform")
-            .arg("line", i64::try_from(*line).unwrap_or(i64::MAX))
+        CsvError::UnknownPlatform { line: n, value } => msg("import-unknown-platform")
+            .arg("line", line(n))
             .arg("value", value),
-        CsvError::Unreadable { line } => {
-            msg("import-unreadable-line").arg("line", i64::try_from(*line).unwrap_or(i64::MAX))
-        }
+        CsvError::Unreadable { line: n } => msg("import-unreadable-line").arg("line", line(n)),
+        CsvError::InFile { file, error } => msg("import-in-file").arg("file", file).arg(
+            "reason",
+            app.i18n.render(inv.locale, &explain(app, inv, error)),
+        ),
+        CsvError::NoDailyTable => msg("import-zip-no-table"),
+        CsvError::ZipEncrypted => msg("import-zip-encrypted"),
+        CsvError::ZipTooBig => msg("import-zip-too-big")
+            .arg(
+                "megabytes",
+                i64::try_from(archive::MAX_UNPACKED / (1024 * 1024)).unwrap_or(i64::MAX),
+            )
+            .arg(
+                "files",
+                i64::try_from(archive::MAX_ENTRIES).unwrap_or(i64::MAX),
+            ),
+        CsvError::BadZip => msg("import-zip-unreadable"),
     }
 }

@@ -12,7 +12,6 @@ use chrono::Utc;
 use creatorpilot::app::App;
 use creatorpilot::bot::{AccountId, Button, Reply};
 use creatorpilot::domain::channels::demo;
-use rand::SeedableRng;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -37,10 +36,7 @@ async fn account(t: &TestApp, user: &str) -> AccountId {
 async fn with_content(t: &TestApp, user: &str) -> AccountId {
     let account = account(t, user).await;
     let yesterday = Utc::now().date_naive() - chrono::Duration::days(1);
-    let mut rng = rand::rngs::StdRng::seed_from_u64(3);
-    demo::load(&t.db.pool, &mut rng, account, yesterday)
-        .await
-        .unwrap();
+    demo::load(&t.db.pool, account, yesterday).await.unwrap();
     account
 }
 

@@ -6,6 +6,7 @@ mod instagram;
 mod manual;
 mod oauth;
 mod ops;
+mod studio_zip;
 mod tiktok;
 mod tokens;
 

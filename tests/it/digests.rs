@@ -645,30 +645,53 @@ mod summary {
 #[tokio::test]
 async fn the_demo_creator_loads_once_and_its_digest_finds_the_outperformer() {
     use creatorpilot::domain::channels::demo;
-    use rand::SeedableRng;
     let t = app().await;
-    let account = account(&t, "1").await;
+    let first = account(&t, "1").await;
     let yesterday = Utc::now().date_naive() - Days::days(1);
-    let mut rng = rand::rngs::StdRng::seed_from_u64(1);
-    assert!(
-        demo::load(&t.db.pool, &mut rng, account, yesterday)
-            .await
-            .unwrap()
+    assert!(demo::load(&t.db.pool, first, yesterday).await.unwrap());
+    // YouTube and TikTok, 120 days each; 20 titled videos each, with daily snapshots.
+    assert_eq!(count(&t, "SELECT count(*) FROM analytics").await, 240);
+    assert_eq!(
+        count(
+            &t,
+            "SELECT count(DISTINCT title) FROM content WHERE title IS NOT NULL"
+        )
+        .await,
+        40
     );
-    let rows = count(&t, "SELECT count(*) FROM analytics").await;
-    assert_eq!(rows, 180);
-    assert!(
-        !demo::load(&t.db.pool, &mut rng, account, yesterday)
-            .await
-            .unwrap()
+    let snapshots = count(&t, "SELECT count(*) FROM content_snapshots").await;
+    assert!(snapshots >= 40 * 3, "{snapshots} snapshots");
+    let analytics = count(&t, "SELECT count(*) FROM analytics").await;
+    assert!(!demo::load(&t.db.pool, first, yesterday).await.unwrap());
+    assert_eq!(count(&t, "SELECT count(*) FROM analytics").await, analytics);
+    assert_eq!(
+        count(&t, "SELECT count(*) FROM content_snapshots").await,
+        snapshots
     );
-    assert_eq!(count(&t, "SELECT count(*) FROM analytics").await, rows);
+    // Deterministic: another account gets the very same numbers.
+    let other = account(&t, "2").await;
+    assert!(demo::load(&t.db.pool, other, yesterday).await.unwrap());
+    assert_eq!(
+        count(
+            &t,
+            "SELECT count(*) FROM (SELECT p.provider, a.day, a.views, a.followers
+               FROM analytics a JOIN platforms p ON p.id = a.platform_id
+               GROUP BY 1, 2, 3, 4 HAVING count(*) = 2) same"
+        )
+        .await,
+        240
+    );
     let channels = say(&t, "1", "/channels").await.texts().join("\n");
     assert!(channels.contains("Demo · sample data"), "{channels}");
     let digest = say(&t, "1", "/digest now").await.texts().join("\n");
-    // Each platform's second newest video runs at ≥ 3× its peers.
+    // Exactly one video per platform (its second newest) runs far ahead of its peers.
+    assert_eq!(digest.matches("🚀").count(), 2, "{digest}");
     assert!(
-        digest.contains("🚀 «Mes couteaux préférés (et pourquoi)»"),
+        digest.contains("🚀 «Mes couteaux préférés (et pourquoi)» (YouTube)"),
+        "{digest}"
+    );
+    assert!(
+        digest.contains("🚀 «Œuf mollet parfait : 6 min 30, pas une de plus» (TikTok)"),
         "{digest}"
     );
 }

@@ -1,7 +1,9 @@
 //! CSV import: a date column and metric columns, in English, French, or as YouTube Studio and
 //! TikTok Studio name them (the README's table is the contract). The whole file is checked
 //! before anything is written, and written in one transaction: a bad row rejects the import with
-//! its line number and the reason.
+//! its line number and the reason. Studio ZIP exports go through `archive`.
+
+pub mod archive;
 
 use chrono::NaiveDate;
 
@@ -93,12 +95,64 @@ pub enum CsvError {
     Unreadable { line: u64 },
     #[error("no platform")]
     NoPlatform,
+    #[error("{file}: {error}")]
+    InFile { file: String, error: Box<CsvError> },
+    #[error("no daily table in the zip")]
+    NoDailyTable,
+    #[error("encrypted zip")]
+    ZipEncrypted,
+    #[error("zip over the size or entry limit")]
+    ZipTooBig,
+    #[error("unreadable zip")]
+    BadZip,
 }
 
 /// One parsed file: days per provider.
 #[derive(Debug, Default)]
 pub struct Parsed {
     pub rows: Vec<(Provider, NaiveDate, DayMetrics)>,
+}
+
+impl Parsed {
+    /// Adds another file's days: a day already here keeps its numbers and takes the other's
+    /// only where it has none.
+    pub fn absorb(&mut self, other: Parsed) {
+        for (provider, day, m) in other.rows {
+            match self
+                .rows
+                .iter_mut()
+                .find(|(p, d, _)| *p == provider && *d == day)
+            {
+                Some((_, _, mine)) => {
+                    mine.views = mine.views.or(m.views);
+                    mine.watch_minutes = mine.watch_minutes.or(m.watch_minutes);
+                    mine.likes = mine.likes.or(m.likes);
+                    mine.comments = mine.comments.or(m.comments);
+                    mine.shares = mine.shares.or(m.shares);
+                    mine.saved = mine.saved.or(m.saved);
+                    mine.reach = mine.reach.or(m.reach);
+                    mine.subscribers_gained = mine.subscribers_gained.or(m.subscribers_gained);
+                    mine.subscribers_lost = mine.subscribers_lost.or(m.subscribers_lost);
+                    mine.followers = mine.followers.or(m.followers);
+                }
+                None => self.rows.push((provider, day, m)),
+            }
+        }
+    }
+}
+
+/// A sent file: a ZIP (by its first bytes or its name) or a CSV.
+pub fn parse_upload(
+    name: &str,
+    bytes: &[u8],
+    default: Option<Provider>,
+    today: NaiveDate,
+) -> Result<Parsed, CsvError> {
+    if archive::is_zip(bytes) || name.to_lowercase().ends_with(".zip") {
+        archive::parse_zip(name, bytes, default, today)
+    } else {
+        parse(bytes, default.or_else(|| provider_from_name(name)), today)
+    }
 }
 
 fn delimiter(text: &str) -> u8 {
@@ -279,12 +333,37 @@ pub fn parse(
     Ok(parsed)
 }
 
-/// The provider a file name mentions (`youtube-march.csv`).
+/// File names the Studios give their exports' daily tables (best effort: README).
+const STUDIO_NAMES: &[(&str, Provider)] = &[
+    ("table data", Provider::YouTube),
+    ("chart data", Provider::YouTube),
+    ("totals", Provider::YouTube),
+    ("overview", Provider::TikTok),
+    ("followerhistory", Provider::TikTok),
+    ("follower history", Provider::TikTok),
+];
+
+/// The provider a file name mentions (`youtube-march.csv`), else the one whose Studio names its
+/// exports so (`Table data.csv`: YouTube; `Overview.csv`: TikTok).
 pub fn provider_from_name(name: &str) -> Option<Provider> {
+    provider_mentioned(name).or_else(|| studio_provider(name))
+}
+
+/// The provider a file name names (`youtube-march.csv`).
+pub fn provider_mentioned(name: &str) -> Option<Provider> {
     let lower = name.to_lowercase();
     Provider::ALL
         .into_iter()
         .find(|p| lower.contains(p.as_str()))
+}
+
+/// The provider whose Studio names its exports' files so.
+pub fn studio_provider(name: &str) -> Option<Provider> {
+    let lower = name.to_lowercase();
+    STUDIO_NAMES
+        .iter()
+        .find(|(n, _)| lower.contains(n))
+        .map(|(_, p)| *p)
 }
 
 /// Writes a parsed file in one transaction. Returns (days, providers).

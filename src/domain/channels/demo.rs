@@ -1,10 +1,12 @@
 //! The demo creator (`creatorpilot chat --demo`) and the digest benchmark's creators: two
-//! platforms with 90 days of plausible numbers and ten videos each, one of them far ahead of
-//! the others at the same age. Connections are labelled `source = demo` and named as samples,
+//! platforms (YouTube and TikTok) with 120 days of plausible numbers and twenty titled videos
+//! each with daily snapshots, exactly one of them per platform far ahead of the others at the
+//! same age. Connections are labelled `source = demo` and named as samples,
 //! so `/channels` and every reply show they are not real.
 
 use chrono::{Datelike, Duration, NaiveDate};
-use rand::Rng;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
 
 use crate::bot::AccountId;
 use crate::db;
@@ -12,12 +14,16 @@ use crate::db::channels::{ContentRow, DayMetrics};
 
 use super::Provider;
 
-pub const DAYS: i64 = 90;
-pub const VIDEOS_PER_PROVIDER: i64 = 10;
+pub const DAYS: i64 = 120;
+pub const VIDEOS_PER_PROVIDER: i64 = 20;
+/// The demo creator's numbers come from this seed: the same on every machine and every load.
+const SEED: u64 = 20_260_501;
 /// Days of per-video snapshots kept for each video (enough to compare videos at equal age).
 pub const SNAPSHOT_DAYS: i64 = 14;
 
-const TITLES: [&str; 10] = [
+/// The demo creator's YouTube videos, newest first (index 1 is the outperformer): a French
+/// home-cooking channel, longer formats.
+const YOUTUBE_TITLES: [&str; 20] = [
     "Pâtes à l'ail en 10 minutes",
     "Mes couteaux préférés (et pourquoi)",
     "Crêpes «maison» pour moins de 2 €",
@@ -28,6 +34,40 @@ const TITLES: [&str; 10] = [
     "Batch cooking : 5 repas en 1 heure",
     "J'ai testé 3 poêles à moins de 30 €",
     "Le meilleur gratin dauphinois ?",
+    "Bœuf bourguignon pour les pressés",
+    "5 erreurs qui ratent vos omelettes",
+    "Courses de la semaine : 40 € pour 2",
+    "Quiche lorraine, la vraie (sans crème ?)",
+    "Ratatouille au four, version été",
+    "Mon levain de A à Z",
+    "Blanquette de veau comme au bistrot",
+    "Cuisiner les restes : 4 idées du lundi",
+    "Mousse au chocolat à 3 ingrédients",
+    "Ma cuisine de 6 m² : visite et astuces",
+];
+
+/// The demo creator's TikTok videos, newest first (index 1 is the outperformer): short formats.
+const TIKTOK_TITLES: [&str; 20] = [
+    "L'astuce pour éplucher l'ail en 5 secondes",
+    "Œuf mollet parfait : 6 min 30, pas une de plus",
+    "Le croque-monsieur qui croustille vraiment",
+    "Vinaigrette en pot : secouez, c'est prêt",
+    "Couper un oignon sans pleurer",
+    "Cookies au beurre noisette en 60 secondes",
+    "Pâtes one-pot : une casserole, zéro vaisselle",
+    "Tester si votre huile est assez chaude",
+    "Sauce tomate express du soir",
+    "Le gâteau au yaourt des enfants",
+    "Aiguiser un couteau avec une tasse",
+    "Risotto sans remuer pendant 20 minutes ?",
+    "Croissants du supermarché améliorés",
+    "Purée ultra lisse : le secret du chef",
+    "Madeleines avec la bosse, enfin",
+    "3 sauces pour un seul poulet rôti",
+    "Conserver les herbes fraîches 2 semaines",
+    "Pancakes moelleux sans balance",
+    "Frites au four aussi bonnes qu'à la friteuse",
+    "Caramel beurre salé sans thermomètre",
 ];
 
 #[derive(Debug, Clone, PartialEq)]
@@ -106,7 +146,7 @@ pub fn generate(rng: &mut impl Rng, last: NaiveDate, name: Option<&str>) -> Vec<
                         id: format!("demo-{}-{v}", provider.as_str()),
                         title: match name {
                             Some(name) => format!("Video {v} of {name}"),
-                            None => TITLES[usize::try_from(v).unwrap_or(0) % TITLES.len()].into(),
+                            None => title(provider, v).into(),
                         },
                         published: last - Duration::days(age),
                         // The second newest video is the outperformer: ≥ 3× any other.
@@ -132,10 +172,19 @@ pub fn generate(rng: &mut impl Rng, last: NaiveDate, name: Option<&str>) -> Vec<
         .collect()
 }
 
-/// Attaches the demo channels to an account, once: false when it already has them.
+/// The demo creator's title of video `v` (0 = newest) on `provider`.
+fn title(provider: Provider, v: i64) -> &'static str {
+    let titles = match provider {
+        Provider::TikTok => &TIKTOK_TITLES,
+        _ => &YOUTUBE_TITLES,
+    };
+    titles[usize::try_from(v).unwrap_or(0) % titles.len()]
+}
+
+/// Attaches the demo channels ending `last` to an account, once: false when it already has
+/// them. Deterministic: the same `last` gives the same numbers and titles.
 pub async fn load(
     pool: &sqlx::PgPool,
-    rng: &mut impl Rng,
     account: AccountId,
     last: NaiveDate,
 ) -> anyhow::Result<bool> {
@@ -143,7 +192,7 @@ pub async fn load(
     if existing.iter().any(|p| p.source == "demo") {
         return Ok(false);
     }
-    let channels = generate(rng, last, None);
+    let channels = generate(&mut StdRng::seed_from_u64(SEED), last, None);
     let mut tx = pool.begin().await?;
     for channel in &channels {
         let platform =
@@ -177,20 +226,45 @@ pub async fn load(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use rand::SeedableRng;
 
     #[test]
-    fn two_channels_of_ninety_days_with_one_outperforming_video() {
+    fn two_channels_of_120_days_and_twenty_titled_videos_with_one_outperformer_each() {
         let last = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
         let mut rng = rand::rngs::StdRng::seed_from_u64(7);
         let channels = generate(&mut rng, last, None);
         assert_eq!(channels.len(), 2);
+        let mut titles = std::collections::HashSet::new();
         for c in &channels {
-            assert_eq!(c.days.len(), 90);
+            // 120 consecutive days ending `last`, every one with views.
+            assert_eq!(c.days.len(), 120);
+            assert_eq!(c.days[0].0, last - Duration::days(119));
             assert_eq!(c.days.last().unwrap().0, last);
-            assert_eq!(c.videos.len(), 10);
+            assert!(
+                c.days
+                    .windows(2)
+                    .all(|w| w[1].0 - w[0].0 == Duration::days(1))
+            );
             assert!(c.days.iter().all(|(_, m)| m.views.unwrap() > 0));
+            assert_eq!(c.videos.len(), 20);
+            for v in &c.videos {
+                assert!(v.published < last && v.published >= c.days[0].0);
+                titles.insert(v.title.clone());
+            }
+            // Exactly one video far ahead: ≥ 3× every other at any age, no other ≥ 2×.
             let hit = &c.videos[1];
+            assert!(
+                c.videos
+                    .iter()
+                    .filter(|v| v.id != hit.id)
+                    .all(|v| hit.per_day >= 3 * v.per_day)
+            );
+            let mut others: Vec<i64> = c.videos.iter().map(|v| v.per_day).collect();
+            others.sort_unstable();
+            let median = others[others.len() / 2];
+            assert_eq!(
+                c.videos.iter().filter(|v| v.per_day >= 2 * median).count(),
+                1
+            );
             assert_eq!(hit.views_on(hit.published), hit.per_day);
             assert_eq!(
                 hit.views_on(hit.published + Duration::days(2)),
@@ -198,5 +272,14 @@ mod tests {
             );
             assert!(hit.snapshot_days(last).count() >= 3);
         }
+        assert_eq!(titles.len(), 40, "forty distinct titles");
+    }
+
+    #[test]
+    fn the_same_seed_gives_the_same_demo() {
+        let last = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+        let once = generate(&mut rand::rngs::StdRng::seed_from_u64(9), last, None);
+        let again = generate(&mut rand::rngs::StdRng::seed_from_u64(9), last, None);
+        assert_eq!(once, again);
     }
 }

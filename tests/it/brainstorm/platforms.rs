@@ -10,7 +10,6 @@ use creatorpilot::domain::channels::demo;
 use creatorpilot::i18n::{Locale, msg};
 use creatorpilot::platforms::Mode;
 use creatorpilot::platforms::telegram::Options;
-use rand::SeedableRng;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -214,8 +213,7 @@ async fn content_on(t: &TestApp, platform: Platform, user: &str) {
     .await
     .unwrap();
     let yesterday = chrono::Utc::now().date_naive() - chrono::Duration::days(1);
-    let mut rng = rand::rngs::StdRng::seed_from_u64(5);
-    demo::load(&t.db.pool, &mut rng, AccountId(id), yesterday)
+    demo::load(&t.db.pool, AccountId(id), yesterday)
         .await
         .unwrap();
 }

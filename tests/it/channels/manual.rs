@@ -102,7 +102,7 @@ fn csv_file(name: &str, body: &str) -> Input {
     })
 }
 
-async fn send_file(t: &TestApp, user: &str, input: Input) -> Recorder {
+pub(super) async fn send_file(t: &TestApp, user: &str, input: Input) -> Recorder {
     let r = Recorder::default();
     creatorpilot::bot::dispatch::handle(
         &t.app,

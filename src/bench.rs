@@ -23,6 +23,8 @@ pub struct Report {
     pub seconds: f64,
     /// The PDF's average size (Factur-X XML included).
     pub average_bytes: u64,
+    /// The same invoice as a plain PDF (a buyer that is not a French business).
+    pub plain_bytes: u64,
 }
 
 impl Report {
@@ -96,6 +98,12 @@ pub fn invoices(count: u32) -> anyhow::Result<Report> {
     let now = chrono::Utc::now();
     // The fonts are parsed once per process: keep that out of the measure.
     invoices::render(&i18n, &sample_snapshot(0)?, now).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mut plain = sample_snapshot(0)?;
+    plain.buyer.siren = None;
+    plain.buyer.vat = None;
+    let plain_bytes = invoices::render(&i18n, &plain, now)
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .len() as u64;
     let started = Instant::now();
     let mut bytes: u64 = 0;
     for n in 0..count {
@@ -107,5 +115,6 @@ pub fn invoices(count: u32) -> anyhow::Result<Report> {
         count,
         seconds: started.elapsed().as_secs_f64(),
         average_bytes: bytes / u64::from(count.max(1)),
+        plain_bytes,
     })
 }

@@ -92,11 +92,12 @@ fn main() -> ExitCode {
             Ok(report) => {
                 println!(
                     "{:.0} invoices/s ({} in {:.2} s), average {:.1} KB \
-                     (Factur-X PDF/A-3, XML embedded)",
+                     (Factur-X PDF/A-3, XML embedded; as a plain PDF {:.1} KB)",
                     report.rate(),
                     report.count,
                     report.seconds,
                     report.average_bytes as f64 / 1024.0,
+                    report.plain_bytes as f64 / 1024.0,
                 );
                 ExitCode::SUCCESS
             }

@@ -23,12 +23,29 @@ pub struct Report {
     pub seconds: f64,
     /// The PDF's average size (Factur-X XML included).
     pub average_bytes: u64,
+    /// The same invoice as a plain PDF (a buyer that is not a French business).
+    pub plain_bytes: u64,
+    /// CPU time the rendering thread ran (Linux), to read the rate on a busy machine.
+    pub cpu_seconds: Option<f64>,
 }
 
 impl Report {
     pub fn rate(&self) -> f64 {
         f64::from(self.count) / self.seconds.max(f64::EPSILON)
     }
+
+    /// Invoices per second of CPU: the one-core rate, whatever else the machine runs.
+    pub fn cpu_rate(&self) -> Option<f64> {
+        self.cpu_seconds
+            .map(|s| f64::from(self.count) / s.max(f64::EPSILON))
+    }
+}
+
+/// CPU time the calling thread has run so far, from Linux's scheduler statistics.
+fn thread_cpu_seconds() -> Option<f64> {
+    let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let nanos: u64 = text.split_whitespace().next()?.parse().ok()?;
+    Some(nanos as f64 / 1e9).filter(|s| *s > 0.0)
 }
 
 /// A typical French micro-entrepreneur's invoice: three lines, franchise en base, IBAN.
@@ -96,7 +113,14 @@ pub fn invoices(count: u32) -> anyhow::Result<Report> {
     let now = chrono::Utc::now();
     // The fonts are parsed once per process: keep that out of the measure.
     invoices::render(&i18n, &sample_snapshot(0)?, now).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mut plain = sample_snapshot(0)?;
+    plain.buyer.siren = None;
+    plain.buyer.vat = None;
+    let plain_bytes = invoices::render(&i18n, &plain, now)
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .len() as u64;
     let started = Instant::now();
+    let cpu_started = thread_cpu_seconds();
     let mut bytes: u64 = 0;
     for n in 0..count {
         let snapshot = sample_snapshot(n)?;
@@ -107,5 +131,9 @@ pub fn invoices(count: u32) -> anyhow::Result<Report> {
         count,
         seconds: started.elapsed().as_secs_f64(),
         average_bytes: bytes / u64::from(count.max(1)),
+        plain_bytes,
+        cpu_seconds: cpu_started
+            .zip(thread_cpu_seconds())
+            .map(|(before, after)| after - before),
     })
 }

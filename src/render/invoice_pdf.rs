@@ -579,6 +579,17 @@ mod tests {
     }
 
     #[test]
+    fn text_outside_the_latin_cut_uses_the_full_faces() {
+        let fonts = fonts().unwrap();
+        let pick = |t: &str| fonts.for_texts(std::iter::once(t));
+        assert!(std::ptr::eq(pick("Café « 40 € » Ωμέγα Жук"), &fonts.latin));
+        assert!(std::ptr::eq(pick("Երևան ∑"), &fonts.full));
+        let mut doc = sample();
+        doc.buyer[0] = "Երևան SAS".into();
+        assert!(render(&doc).unwrap().starts_with(b"%PDF-"));
+    }
+
+    #[test]
     fn renders_a_pdf() {
         let bytes = render(&sample()).unwrap();
         assert!(bytes.starts_with(b"%PDF-"));

@@ -1,8 +1,9 @@
 //! The deals-and-invoices entry of the privacy registry (`domain::privacy`).
 //!
-//! `/forget` erases the business profile, the deals and the numbering sequences, but keeps issued
-//! invoices and credit notes (with the issuer identity printed on them) and their PDFs for the
-//! legal 10 years: they are detached from the account (`user_id` NULL), and the reply says so.
+//! `/forget` erases the business profile, the deals and the account's own numbering series, but
+//! keeps issued invoices and credit notes (with the issuer identity printed on them) and their PDFs
+//! for the legal 10 years: they are detached from the account (`user_id` NULL), and the reply says
+//! so. A SIRET's numbering series stays with them (`invoice_series` has no account column).
 
 use async_trait::async_trait;
 use serde_json::{Value, json};

@@ -172,3 +172,39 @@ pub fn scopes(guild: Option<u64>) -> Vec<Scope> {
         .chain(guild.map(Scope::Guild))
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Discord cannot repeat an option: `/invoice create`'s `line` (repeat = 10) becomes `line`,
+    /// `line2` … `line10`, all described as the line option.
+    #[test]
+    fn a_repeatable_option_is_registered_once_per_repetition() {
+        let i18n = I18n::load().unwrap();
+        let payload = payload(&i18n, &Manifests::load().unwrap(), Scope::Global);
+        let invoice = payload
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == "invoice")
+            .unwrap();
+        let create = invoice["options"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["name"] == "create")
+            .unwrap();
+        let options = create["options"].as_array().unwrap();
+        let names: Vec<&str> = options.iter().filter_map(|o| o["name"].as_str()).collect();
+        let mut expected = vec!["deal".to_owned(), "line".to_owned()];
+        expected.extend((2..=10).map(|i| format!("line{i}")));
+        assert_eq!(names, expected);
+        let line = i18n.tr(Locale::En, "opt-invoice-create-line");
+        assert!(
+            options[1..]
+                .iter()
+                .all(|o| o["description"] == line.as_str())
+        );
+    }
+}

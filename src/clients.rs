@@ -1,10 +1,11 @@
 //! HTTP clients for the providers (Google OAuth, YouTube Data and Analytics; TikTok and Instagram
-//! follow) and the AI provider. Plain data in and out; endpoints come from `Settings`, so tests
+//! follow), Stripe and the AI provider. Plain data in and out; endpoints come from `Settings`, so tests
 //! point them at fakes on 127.0.0.1. May depend on `settings` only (`ai` also records `metrics`
 //! and takes an `i18n::Locale` for its prompts). Tokens are `SecretString`s and never logged.
 
 pub mod ai;
 pub mod google;
+pub mod stripe;
 
 use std::time::Duration;
 

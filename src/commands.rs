@@ -5,6 +5,7 @@
 //! The `match` below is exhaustive on `CommandName`, so a command without code does not compile,
 //! and a test fails when a manifest has no `CommandName`.
 
+pub mod billing;
 pub mod channels;
 pub mod connect;
 pub mod deal;
@@ -24,6 +25,7 @@ pub mod profile;
 pub mod revenue;
 pub mod start;
 pub mod stats;
+pub mod upgrade;
 
 use serde::{Deserialize, Serialize};
 
@@ -34,6 +36,7 @@ use crate::i18n::{Locale, msg};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CommandName {
+    Billing,
     Channels,
     Connect,
     Deal,
@@ -53,10 +56,12 @@ pub enum CommandName {
     Revenue,
     Start,
     Stats,
+    Upgrade,
 }
 
 impl CommandName {
-    pub const ALL: [CommandName; 19] = [
+    pub const ALL: [CommandName; 21] = [
+        CommandName::Billing,
         CommandName::Channels,
         CommandName::Connect,
         CommandName::Deal,
@@ -76,10 +81,12 @@ impl CommandName {
         CommandName::Revenue,
         CommandName::Start,
         CommandName::Stats,
+        CommandName::Upgrade,
     ];
 
     pub fn as_str(self) -> &'static str {
         match self {
+            CommandName::Billing => "billing",
             CommandName::Channels => "channels",
             CommandName::Connect => "connect",
             CommandName::Deal => "deal",
@@ -99,6 +106,7 @@ impl CommandName {
             CommandName::Revenue => "revenue",
             CommandName::Start => "start",
             CommandName::Stats => "stats",
+            CommandName::Upgrade => "upgrade",
         }
     }
 
@@ -115,6 +123,7 @@ pub async fn run(
     r: &dyn Responder,
 ) -> CommandResult {
     match name {
+        CommandName::Billing => billing::run(app, inv, r).await,
         CommandName::Channels => channels::run(app, inv, r).await,
         CommandName::Connect => connect::run(app, inv, args, r).await,
         CommandName::Deal => deal::run(app, inv, args, r).await,
@@ -134,6 +143,7 @@ pub async fn run(
         CommandName::Revenue => revenue::run(app, inv, args, r).await,
         CommandName::Start => start::run(app, inv, args, r).await,
         CommandName::Stats => stats::run(app, inv, args, r).await,
+        CommandName::Upgrade => upgrade::run(app, inv, args, r).await,
     }
 }
 
@@ -191,6 +201,10 @@ pub enum ButtonAction {
         platform_id: uuid::Uuid,
         external_id: String,
     },
+    /// Under a limit refusal: the `/upgrade` flow for the next plan up.
+    Upgrade {
+        plan: crate::domain::plans::PlanName,
+    },
 }
 
 impl ButtonAction {
@@ -210,7 +224,8 @@ impl ButtonAction {
             | ButtonAction::MoreLikeIdea { .. }
             | ButtonAction::RefineIdeas
             | ButtonAction::PauseDigest { .. }
-            | ButtonAction::LinkIdeaVideo { .. } => false,
+            | ButtonAction::LinkIdeaVideo { .. }
+            | ButtonAction::Upgrade { .. } => false,
         }
     }
 }
@@ -249,6 +264,7 @@ pub async fn on_button(
             platform_id,
             external_id,
         } => idea::link_video(app, inv, idea, platform_id, &external_id, r).await,
+        ButtonAction::Upgrade { plan } => upgrade::offer(app, inv, plan, r).await,
     }
 }
 

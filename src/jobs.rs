@@ -56,6 +56,19 @@ pub enum Job {
         locale: crate::i18n::Locale,
         local_date: chrono::NaiveDate,
     },
+    /// Billing news for the creator (payment failed, trial ending, plan changed), sent to the
+    /// chat checkout was started from.
+    BillingNotice {
+        account: AccountId,
+        destination: Destination,
+        locale: crate::i18n::Locale,
+        notice: BillingNotice,
+    },
+    /// Reads a Stripe subscription again and applies it (grace period over, period ended).
+    BillingRecheck {
+        account: AccountId,
+        subscription: String,
+    },
     /// A one-line message to a creator (e.g. "your digest there is paused").
     Notice {
         account: AccountId,
@@ -63,6 +76,23 @@ pub enum Job {
         locale: crate::i18n::Locale,
         message: crate::i18n::Msg,
     },
+}
+
+/// What a `Job::BillingNotice` says.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "notice", rename_all = "snake_case")]
+pub enum BillingNotice {
+    /// With a link to fix the card; the paid plan stays until `grace_until`.
+    PaymentFailed {
+        grace_until: chrono::NaiveDate,
+    },
+    TrialEnding {
+        on: chrono::NaiveDate,
+    },
+    PlanActive {
+        plan: crate::domain::plans::PlanName,
+    },
+    BackToFree,
 }
 
 impl Job {
@@ -74,6 +104,8 @@ impl Job {
             Job::SyncChannel { .. } => "sync_channel",
             Job::Digest { .. } => "digest",
             Job::Notice { .. } => "notice",
+            Job::BillingNotice { .. } => "billing_notice",
+            Job::BillingRecheck { .. } => "billing_recheck",
         }
     }
 
@@ -85,19 +117,22 @@ impl Job {
             | Job::DealDelivery { account, .. }
             | Job::SyncChannel { account, .. }
             | Job::Digest { account, .. }
-            | Job::Notice { account, .. } => Some(*account),
+            | Job::Notice { account, .. }
+            | Job::BillingNotice { account, .. }
+            | Job::BillingRecheck { account, .. } => Some(*account),
         }
     }
 
     /// The chat platform it sends to: only processes with that platform claim it.
     pub fn platform(&self) -> Option<Platform> {
         match self {
-            Job::PurgeExpired => None,
+            Job::PurgeExpired | Job::BillingRecheck { .. } => None,
             Job::InvoiceOverdue { destination, .. }
             | Job::DealDelivery { destination, .. }
             | Job::SyncChannel { destination, .. }
             | Job::Digest { destination, .. }
-            | Job::Notice { destination, .. } => Some(destination.platform),
+            | Job::Notice { destination, .. }
+            | Job::BillingNotice { destination, .. } => Some(destination.platform),
         }
     }
 }
@@ -372,7 +407,64 @@ async fn execute(job: Job, ctx: &mut JobContext<'_>) -> Result<(), JobError> {
             ctx.send(&destination, Reply::text(text)).await?;
             Ok(())
         }
+        Job::BillingNotice {
+            account,
+            destination,
+            locale,
+            notice,
+        } => {
+            let reply = billing_notice(ctx.app, account, &destination, locale, &notice).await?;
+            ctx.send(&destination, reply).await?;
+            Ok(())
+        }
+        Job::BillingRecheck {
+            account,
+            subscription,
+        } => {
+            crate::domain::billing::recheck(ctx.app, account, &subscription)
+                .await
+                .map_err(JobError::Retry)?;
+            Ok(())
+        }
     }
+}
+
+/// The message of a billing notice; a failed payment gets a link to fix the card (never on
+/// Telegram, where payments are Stars).
+async fn billing_notice(
+    app: &App,
+    account: AccountId,
+    destination: &Destination,
+    locale: crate::i18n::Locale,
+    notice: &BillingNotice,
+) -> anyhow::Result<Reply> {
+    use crate::i18n::msg;
+    let plan_name = |p: crate::domain::plans::PlanName| {
+        app.i18n.tr(locale, &format!("plan-name-{}", p.as_str()))
+    };
+    let text = match notice {
+        BillingNotice::PaymentFailed { grace_until } => {
+            msg("billing-payment-failed").arg("date", grace_until.to_string())
+        }
+        BillingNotice::TrialEnding { on } => {
+            msg("billing-trial-ending").arg("date", on.to_string())
+        }
+        BillingNotice::PlanActive { plan } => {
+            msg("billing-plan-active").arg("plan", plan_name(*plan))
+        }
+        BillingNotice::BackToFree => msg("billing-back-to-free"),
+    };
+    let mut reply = Reply::text(app.i18n.render(locale, &text));
+    if matches!(notice, BillingNotice::PaymentFailed { .. })
+        && let crate::domain::billing::Portal::Link(url) =
+            crate::domain::billing::portal(app, account, destination.platform, locale).await?
+    {
+        reply = reply.button(crate::bot::Button::Link {
+            label: app.i18n.tr(locale, "billing-fix-card"),
+            url,
+        });
+    }
+    Ok(reply)
 }
 
 /// A digest's destination is gone (its subscription is paused by the notifier's hook): tell the

@@ -33,6 +33,8 @@ pub struct Settings {
     /// `TOKEN_ENCRYPTION_KEYS` as written; `None` in development means "generate into the data dir".
     pub token_encryption_keys: Option<SecretString>,
     pub plans_file: Option<PathBuf>,
+    /// `BILLING_GRACE_DAYS` (default 7): days a paid plan stays after a failed payment.
+    pub billing_grace_days: u32,
     pub operator_ids: Vec<OperatorId>,
     pub log_format: LogFormat,
 }
@@ -288,6 +290,18 @@ impl Settings {
             }
         };
         let plans_file = r.text("PLANS_FILE").map(PathBuf::from);
+        let billing_grace_days = match r.text("BILLING_GRACE_DAYS") {
+            None => 7,
+            Some(value) => match value.parse::<u32>() {
+                Ok(days) if days <= 60 => days,
+                _ => {
+                    r.problem(format!(
+                        "BILLING_GRACE_DAYS is \"{value}\": write a number of days from 0 to 60."
+                    ));
+                    7
+                }
+            },
+        };
         let database_url = r.secret("DATABASE_URL");
 
         if production {
@@ -333,6 +347,7 @@ impl Settings {
             instagram,
             token_encryption_keys,
             plans_file,
+            billing_grace_days,
             operator_ids,
             log_format,
         })

@@ -12,3 +12,6 @@ cmd-forget = Erase your account and data
 cmd-ops = Operator tools
 cmd-ops-jobs = Jobs that failed or whose delivery is uncertain
 opt-ops-jobs-status = Only this status
+cmd-upgrade = Subscribe to a paid plan
+opt-upgrade-plan = Plan: creator or pro (default: the next one up)
+cmd-billing = Manage your subscription: plan, card, invoices, cancel

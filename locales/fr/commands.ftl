@@ -12,3 +12,6 @@ cmd-forget = Effacer votre compte et vos données
 cmd-ops = Outils d'exploitation
 cmd-ops-jobs = Tâches en échec ou dont l'envoi est incertain
 opt-ops-jobs-status = Seulement ce statut
+cmd-upgrade = Passer à une offre payante
+opt-upgrade-plan = Offre : creator ou pro (par défaut : celle au-dessus de la vôtre)
+cmd-billing = Gérer votre abonnement : offre, carte, factures, résiliation

@@ -100,7 +100,7 @@ pub struct Page {
     pub html: String,
 }
 
-fn page(status: u16, title: &str, paragraphs: &[String]) -> Page {
+pub fn page(status: u16, title: &str, paragraphs: &[String]) -> Page {
     let body: String = paragraphs
         .iter()
         .map(|p| format!("<p>{}</p>", escape(p)))

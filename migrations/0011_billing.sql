@@ -25,3 +25,9 @@ CREATE TABLE stripe_events (
     type text NOT NULL,
     processed_at timestamptz NOT NULL DEFAULT now()
 );
+
+-- A Telegram Stars subscription: its first charge id (what editUserStarSubscription and
+-- refundStarPayment take) and the Telegram user who pays it.
+ALTER TABLE users
+    ADD COLUMN stars_charge_id text,
+    ADD COLUMN stars_user_id text;

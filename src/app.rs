@@ -33,6 +33,8 @@ pub struct App {
     pub ai: Option<AiClient>,
     /// Stripe, when `STRIPE_SECRET_KEY` is set.
     pub stripe: Option<StripeClient>,
+    /// Telegram Stars payments, registered by the Telegram front end when it starts.
+    pub stars: crate::domain::billing::stars::StarsSlot,
 }
 
 impl App {
@@ -53,6 +55,7 @@ impl App {
             notifiers,
             ai,
             stripe,
+            stars: Default::default(),
             db,
             settings,
         }))

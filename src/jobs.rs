@@ -69,6 +69,8 @@ pub enum Job {
         account: AccountId,
         subscription: String,
     },
+    /// A Telegram Stars plan's paid period ends (a renewal moved it on: then nothing).
+    StarsExpiry { account: AccountId },
     /// A one-line message to a creator (e.g. "your digest there is paused").
     Notice {
         account: AccountId,
@@ -106,6 +108,7 @@ impl Job {
             Job::Notice { .. } => "notice",
             Job::BillingNotice { .. } => "billing_notice",
             Job::BillingRecheck { .. } => "billing_recheck",
+            Job::StarsExpiry { .. } => "stars_expiry",
         }
     }
 
@@ -119,14 +122,15 @@ impl Job {
             | Job::Digest { account, .. }
             | Job::Notice { account, .. }
             | Job::BillingNotice { account, .. }
-            | Job::BillingRecheck { account, .. } => Some(*account),
+            | Job::BillingRecheck { account, .. }
+            | Job::StarsExpiry { account } => Some(*account),
         }
     }
 
     /// The chat platform it sends to: only processes with that platform claim it.
     pub fn platform(&self) -> Option<Platform> {
         match self {
-            Job::PurgeExpired | Job::BillingRecheck { .. } => None,
+            Job::PurgeExpired | Job::BillingRecheck { .. } | Job::StarsExpiry { .. } => None,
             Job::InvoiceOverdue { destination, .. }
             | Job::DealDelivery { destination, .. }
             | Job::SyncChannel { destination, .. }
@@ -422,6 +426,12 @@ async fn execute(job: Job, ctx: &mut JobContext<'_>) -> Result<(), JobError> {
             subscription,
         } => {
             crate::domain::billing::recheck(ctx.app, account, &subscription)
+                .await
+                .map_err(JobError::Retry)?;
+            Ok(())
+        }
+        Job::StarsExpiry { account } => {
+            crate::domain::billing::stars::expire(ctx.app, account)
                 .await
                 .map_err(JobError::Retry)?;
             Ok(())

@@ -73,8 +73,8 @@ async fn renewal(app: &App, inv: &Invocation) -> anyhow::Result<Option<String>> 
         .map(|at| app.i18n.render(inv.locale, &msg(key).arg("date", date(at)))))
 }
 
-/// Refuses a limited action with `refusal` and, where the platform allows buying (not Telegram,
-/// where payments are Stars), an "Upgrade" button leading to the `/upgrade` flow for the next
+/// Refuses a limited action with `refusal` and, where the next plan can be bought from this
+/// platform (Stripe on Discord and the console, Stars on Telegram), an "Upgrade" button leading to the `/upgrade` flow for the next
 /// plan up.
 pub async fn refuse_at_limit(
     app: &App,
@@ -84,10 +84,16 @@ pub async fn refuse_at_limit(
 ) -> CommandResult {
     let mut reply = Reply::text(app.i18n.render(inv.locale, &refusal));
     let next = plans::plan_of(&app.db, inv.account).await?.next();
+    let can_buy = |next: PlanName| {
+        let limits = app.plans.limits(next);
+        if inv.platform == Platform::Telegram {
+            app.stars.get().is_some() && limits.stars_per_month.is_some()
+        } else {
+            app.stripe.is_some() && limits.stripe_price_id.is_some()
+        }
+    };
     if let Some(next) = next
-        && inv.platform != Platform::Telegram
-        && app.stripe.is_some()
-        && app.plans.limits(next).stripe_price_id.is_some()
+        && can_buy(next)
     {
         reply = reply.button(
             buttons::reply_button(

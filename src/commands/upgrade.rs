@@ -1,11 +1,11 @@
-//! `/upgrade [creator|pro]`: a Stripe Checkout link for a paid plan (Discord and console; on
-//! Telegram payments are Telegram Stars, never a Stripe link). Also behind the "Upgrade" button
-//! of a limit refusal.
+//! `/upgrade [creator|pro]`: a Stripe Checkout link for a paid plan on Discord and the console;
+//! on Telegram an invoice link for a Telegram Stars subscription, never a Stripe link. Also
+//! behind the "Upgrade" button of a limit refusal.
 
 use crate::app::App;
 use crate::bot::args::Args;
-use crate::bot::{Button, CommandResult, Invocation, Reply, Responder};
-use crate::domain::billing::{self, Checkout};
+use crate::bot::{Button, CommandResult, Invocation, Platform, Reply, Responder};
+use crate::domain::billing::{self, Checkout, stars};
 use crate::domain::plans::{self, PlanName};
 use crate::i18n::msg;
 
@@ -24,13 +24,17 @@ pub async fn run(app: &App, inv: &Invocation, args: &Args, r: &dyn Responder) ->
     offer(app, inv, wanted, r).await
 }
 
-/// The checkout link for `plan`, or the sentence saying why there is none.
+/// The checkout link for `plan` (a Stars invoice on Telegram), or the sentence saying why there
+/// is none.
 pub async fn offer(
     app: &App,
     inv: &Invocation,
     plan: PlanName,
     r: &dyn Responder,
 ) -> CommandResult {
+    if inv.platform == Platform::Telegram {
+        return offer_stars(app, inv, plan, r).await;
+    }
     let tr = |m| app.i18n.render(inv.locale, &m);
     let name = app
         .i18n
@@ -64,7 +68,40 @@ pub async fn offer(
                 .tr(inv.locale, &format!("plan-name-{}", current.as_str()));
             Reply::text(tr(msg("upgrade-already-subscribed").arg("plan", current)))
         }
-        Checkout::NotOnTelegram => Reply::text(tr(msg("upgrade-telegram"))),
+        Checkout::NotOnTelegram => Reply::text(tr(msg("stars-not-configured"))),
+    };
+    r.send(reply.private()).await?;
+    Ok(())
+}
+
+/// Telegram: an invoice link for a 30-day Telegram Stars subscription.
+async fn offer_stars(
+    app: &App,
+    inv: &Invocation,
+    plan: PlanName,
+    r: &dyn Responder,
+) -> CommandResult {
+    let tr = |m| app.i18n.render(inv.locale, &m);
+    let name = app
+        .i18n
+        .tr(inv.locale, &format!("plan-name-{}", plan.as_str()));
+    let chat = inv.direct_destination().chat_id;
+    let reply = match stars::offer(app, inv.account, plan, &chat, inv.locale).await? {
+        stars::Offer::Link(url) => {
+            let price = app.plans.limits(plan).stars_per_month.unwrap_or_default();
+            Reply::text(tr(msg("stars-open")
+                .arg("plan", name.clone())
+                .arg("stars", i64::from(price))))
+            .button(Button::Link {
+                label: tr(msg("upgrade-button").arg("plan", name)),
+                url,
+            })
+        }
+        stars::Offer::NotConfigured => Reply::text(tr(msg("stars-not-configured"))),
+        stars::Offer::NotForSale => Reply::text(tr(msg("upgrade-not-for-sale").arg("plan", name))),
+        stars::Offer::AlreadySubscribed(_) => {
+            Reply::text(tr(msg("stars-already-subscribed").arg("plan", name)))
+        }
     };
     r.send(reply.private()).await?;
     Ok(())

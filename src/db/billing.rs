@@ -20,13 +20,15 @@ pub struct BillingRow {
     pub billing_platform: Option<String>,
     pub billing_chat_id: Option<String>,
     pub billing_locale: Option<String>,
+    pub stars_charge_id: Option<String>,
+    pub stars_user_id: Option<String>,
 }
 
 macro_rules! billing_columns {
     () => {
         "plan, name, stripe_customer_id, stripe_subscription_id, plan_source, subscription_status,
          plan_renews_at, plan_cancels_at_period_end, payment_failed_at, billing_platform,
-         billing_chat_id, billing_locale"
+         billing_chat_id, billing_locale, stars_charge_id, stars_user_id"
     };
 }
 
@@ -166,4 +168,60 @@ pub async fn event_seen(db: impl PgExecutor<'_>, id: &str) -> sqlx::Result<bool>
         .bind(id)
         .fetch_one(db)
         .await
+}
+
+/// A Telegram Stars payment: the plan until `until`, paid by `user` (first charge `charge`).
+pub async fn set_stars_plan(
+    db: impl PgExecutor<'_>,
+    account: AccountId,
+    plan: &str,
+    until: DateTime<Utc>,
+    charge: &str,
+    user: &str,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE users SET plan = $2, plan_source = 'stars', subscription_status = 'active',
+                plan_renews_at = $3, plan_cancels_at_period_end = false, payment_failed_at = NULL,
+                stars_charge_id = $4, stars_user_id = $5, updated_at = now()
+         WHERE id = $1",
+    )
+    .bind(account.0)
+    .bind(plan)
+    .bind(until)
+    .bind(charge)
+    .bind(user)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// The creator cancelled their Stars subscription: the plan runs to the end of the period.
+pub async fn set_stars_cancelled(db: impl PgExecutor<'_>, account: AccountId) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE users SET plan_cancels_at_period_end = true, updated_at = now() WHERE id = $1",
+    )
+    .bind(account.0)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Ends a Stars plan whose period is over (a renewal moved `plan_renews_at` on: then nothing).
+/// Returns the plan it ended.
+pub async fn expire_stars(
+    db: impl PgExecutor<'_>,
+    account: AccountId,
+    now: DateTime<Utc>,
+) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar(
+        "UPDATE users AS u SET plan = 'free', subscription_status = 'expired', updated_at = now()
+         FROM (SELECT id, plan FROM users WHERE id = $1 FOR UPDATE) AS before
+         WHERE u.id = before.id AND u.plan_source = 'stars' AND u.plan <> 'free'
+           AND u.plan_renews_at <= $2
+         RETURNING before.plan",
+    )
+    .bind(account.0)
+    .bind(now)
+    .fetch_optional(db)
+    .await
 }

@@ -5,6 +5,7 @@
 //! `webhook`, the signature check in `signature`. On Telegram no Stripe link is ever offered.
 
 pub mod signature;
+pub mod stars;
 pub mod webhook;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
@@ -171,8 +172,15 @@ pub async fn portal(
     Ok(Portal::Link(url))
 }
 
-/// `/forget`: cancels the account's live Stripe subscription first. True when one was cancelled.
+/// `/forget`: cancels the account's live Stripe or Telegram Stars subscription first. True when
+/// one was cancelled.
 pub async fn cancel_before_forget(app: &App, account: AccountId) -> anyhow::Result<bool> {
+    if matches!(
+        stars::cancel(app, account).await?,
+        stars::Manage::Cancelled(_)
+    ) {
+        return Ok(true);
+    }
     let Some(row) = db::billing::get(&app.db, account).await? else {
         return Ok(false);
     };

@@ -1,8 +1,9 @@
 //! Paid plans through Stripe against a fake Stripe API on 127.0.0.1: /upgrade, /billing, the
 //! upgrade button at a limit, /plan's renewal date, /forget cancelling first; the signed webhook
-//! is in `billing::webhooks`.
+//! is in `billing::webhooks`, Telegram Stars in `billing::stars`.
 
 mod fake;
+mod stars;
 mod webhooks;
 
 use std::sync::Arc;
@@ -227,9 +228,13 @@ async fn without_a_secret_key_payments_are_said_to_be_unconfigured() {
 async fn telegram_never_gets_a_stripe_link() {
     let b = billing().await;
     let r = run(&b.t, Platform::Telegram, "42", "/upgrade creator").await;
-    assert_eq!(r.texts(), vec![say(Locale::En, msg("upgrade-telegram"))]);
+    // No Telegram bot in this process: no Stars invoice either.
+    assert_eq!(
+        r.texts(),
+        vec![say(Locale::En, msg("stars-not-configured"))]
+    );
     let r = run(&b.t, Platform::Telegram, "42", "/billing").await;
-    assert_eq!(r.texts(), vec![say(Locale::En, msg("billing-telegram"))]);
+    assert_eq!(r.texts(), vec![say(Locale::En, msg("billing-stars-none"))]);
     assert!(b.fake.calls.lock().unwrap().is_empty());
 }
 

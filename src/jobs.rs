@@ -97,6 +97,18 @@ pub enum BillingNotice {
     BackToFree,
 }
 
+impl BillingNotice {
+    /// Part of its dedupe key: one event may cause several notices (plan active, trial ending).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            BillingNotice::PaymentFailed { .. } => "payment_failed",
+            BillingNotice::TrialEnding { .. } => "trial_ending",
+            BillingNotice::PlanActive { .. } => "plan_active",
+            BillingNotice::BackToFree => "back_to_free",
+        }
+    }
+}
+
 impl Job {
     pub fn kind(&self) -> &'static str {
         match self {

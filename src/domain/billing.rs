@@ -385,6 +385,7 @@ pub async fn notify(
     ) else {
         return Ok(());
     };
+    let key = format!("billing_notice:{}:{dedupe}", notice.kind());
     let job = Job::BillingNotice {
         account,
         destination: Destination { platform, chat_id },
@@ -395,13 +396,7 @@ pub async fn notify(
             .unwrap_or_default(),
         notice,
     };
-    jobs::enqueue(
-        &mut *tx,
-        &job,
-        &format!("billing_notice:{dedupe}"),
-        Utc::now(),
-    )
-    .await?;
+    jobs::enqueue(&mut *tx, &job, &key, Utc::now()).await?;
     Ok(())
 }
 

@@ -27,6 +27,11 @@ pub struct Billing {
 }
 
 pub async fn billing_with(extra: &[(&str, &str)]) -> Billing {
+    billing_plans("", extra).await
+}
+
+/// As `billing_with`, with `creator_extra` lines added to the creator plan (a trial, say).
+pub async fn billing_plans(creator_extra: &str, extra: &[(&str, &str)]) -> Billing {
     let (fake, base) = fake::start().await;
     let plans = tempfile::tempdir().unwrap();
     let path = plans.path().join("plans.toml");
@@ -37,7 +42,7 @@ pub async fn billing_with(extra: &[(&str, &str)]) -> Billing {
         shipped
             .replacen(
                 "[creator]\n",
-                &format!("[creator]\nstripe_price_id = \"{CREATOR_PRICE}\"\n"),
+                &format!("[creator]\nstripe_price_id = \"{CREATOR_PRICE}\"\n{creator_extra}"),
                 1,
             )
             .replacen(

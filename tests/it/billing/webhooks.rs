@@ -570,3 +570,83 @@ async fn a_storm_of_shuffled_duplicated_events_leaves_every_account_on_the_right
     }
     assert_eq!(count(&b, "SELECT count(*) FROM stripe_events").await, 450);
 }
+
+#[tokio::test]
+async fn a_trial_is_offered_at_checkout_and_its_end_is_announced() {
+    let b = billing_plans("trial_days = 14\n", &[]).await;
+    let sent = Arc::new(Sent::default());
+    b.t.app.notifiers.register(Platform::Console, sent.clone());
+    let r = run(&b.t, Platform::Console, "alex", "/upgrade creator").await;
+    assert_eq!(
+        r.texts(),
+        vec![say(
+            Locale::En,
+            msg("upgrade-open-trial")
+                .arg("plan", "Creator")
+                .arg("days", 14_i64)
+        )]
+    );
+    let session = &b.fake.calls_to("POST", "/v1/checkout/sessions")[0];
+    assert_eq!(
+        session
+            .form
+            .get("subscription_data[trial_period_days]")
+            .map(String::as_str),
+        Some("14")
+    );
+    let account = account(&b.t, Platform::Console, "alex").await;
+    let customer = "cus_test_1";
+    let acc = account.to_string();
+    let trial_end = in_days(3);
+    b.fake.set_subscription(
+        "sub_1",
+        customer,
+        &acc,
+        "trialing",
+        CREATOR_PRICE,
+        trial_end,
+        false,
+    );
+    let object = subscription(
+        "sub_1",
+        customer,
+        &acc,
+        "trialing",
+        CREATOR_PRICE,
+        trial_end,
+        false,
+    );
+    let e = event("evt_t", "customer.subscription.trial_will_end", object);
+    assert_eq!(deliver(&b, &e).await, 200);
+    assert_eq!(
+        plan(&b.t, account).await,
+        "creator",
+        "a trial gives the plan"
+    );
+    drain(&b).await;
+    let date = chrono::DateTime::from_timestamp(trial_end, 0)
+        .unwrap()
+        .date_naive()
+        .to_string();
+    let texts: Vec<String> = sent
+        .0
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|(_, r)| r.blocks.join("\n"))
+        .collect();
+    assert!(
+        texts.contains(&say(
+            Locale::En,
+            msg("billing-trial-ending").arg("date", date.clone())
+        )),
+        "{texts:?}"
+    );
+    // /plan says until when the trial runs.
+    let r = run(&b.t, Platform::Console, "alex", "/plan").await;
+    assert!(
+        r.texts()[0].contains(&say(Locale::En, msg("plan-trial-ends").arg("date", date))),
+        "{:?}",
+        r.texts()
+    );
+}

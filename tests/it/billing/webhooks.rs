@@ -149,6 +149,13 @@ async fn forged_stale_and_tampered_webhooks_change_nothing_and_a_signed_one_gran
     assert_eq!(retrieve.len(), 1);
     assert_eq!(retrieve[0].idempotency_key.as_deref(), Some("event-evt_1"));
 
+    let export = creatorpilot::domain::privacy::export_snapshot(&b.t.app.db, account)
+        .await
+        .unwrap();
+    assert_eq!(export["account"]["plan_paid_with"], "stripe");
+    assert!(export["account"]["plan_renews_at"].is_string());
+    assert!(!export.to_string().contains("sk_test_fake"));
+
     // /plan shows the renewal date from the subscription item.
     let r = run(&b.t, Platform::Console, "alex", "/plan").await;
     let date = chrono::DateTime::from_timestamp(period_end, 0)

@@ -77,6 +77,17 @@ struct WithUrl {
     url: Option<String>,
 }
 
+impl WithUrl {
+    /// A session's page; Stripe always sends one for the sessions we create.
+    fn into_url(self) -> Result<String, StripeCallError> {
+        self.url.ok_or_else(|| {
+            StripeCallError::Stripe(stripe::StripeError::JSONDeserialize(
+                "a session without url".into(),
+            ))
+        })
+    }
+}
+
 #[derive(miniserde::Deserialize)]
 struct RawSubscription {
     id: String,
@@ -212,10 +223,7 @@ impl StripeClient {
             .request_strategy(idempotent(idempotency_key)?)
             .send(&self.inner)
             .await?;
-        session
-            .url
-            .ok_or_else(|| stripe::StripeError::JSONDeserialize("a session without url".into()))
-            .map_err(StripeCallError::from)
+        session.into_url()
     }
 
     /// A Customer Portal session (plan, card, cancel, invoices); its URL.
@@ -239,10 +247,7 @@ impl StripeClient {
                 .request_strategy(idempotent(idempotency_key)?)
                 .send(&self.inner)
                 .await?;
-        session
-            .url
-            .ok_or_else(|| stripe::StripeError::JSONDeserialize("a session without url".into()))
-            .map_err(StripeCallError::from)
+        session.into_url()
     }
 
     /// The subscription as Stripe has it now.

@@ -275,23 +275,7 @@ async fn at_the_ideas_limit_the_refusal_has_an_upgrade_button_that_opens_checkou
         ("OPENAI_API_KEY", "sk-test"),
     ])
     .await;
-    let account = account(&b.t, Platform::Console, "alex").await;
-    let yesterday = chrono::Utc::now().date_naive() - chrono::Duration::days(1);
-    let mut rng = <rand::rngs::StdRng as rand::SeedableRng>::seed_from_u64(3);
-    creatorpilot::domain::channels::demo::load(&b.t.db.pool, &mut rng, account, yesterday)
-        .await
-        .unwrap();
-    // The month's ten ideas are spent.
-    for _ in 0..10 {
-        creatorpilot::domain::plans::reserve(
-            &b.t.app.db,
-            &b.t.app.plans,
-            account,
-            creatorpilot::domain::plans::Feature::Ideas,
-        )
-        .await
-        .unwrap();
-    }
+    at_ideas_limit(&b, Platform::Console, "alex").await;
     let r = run(&b.t, Platform::Console, "alex", "/ideas cooking").await;
     assert_eq!(
         r.texts(),
@@ -327,15 +311,17 @@ async fn at_the_ideas_limit_the_refusal_has_an_upgrade_button_that_opens_checkou
     );
 
     // On Telegram the same refusal has no button: payments there are Stars.
-    let tg = account_on_telegram_at_limit(&b).await;
-    let r = run(&b.t, Platform::Telegram, &tg, "/ideas cooking").await;
+    at_ideas_limit(&b, Platform::Telegram, "99").await;
+    let r = run(&b.t, Platform::Telegram, "99", "/ideas cooking").await;
     assert!(r.replies.lock().unwrap()[0].buttons.is_empty());
 }
 
-async fn account_on_telegram_at_limit(b: &Billing) -> String {
-    let account = account(&b.t, Platform::Telegram, "99").await;
+/// An account of `user` on `platform` with channels to brainstorm on and the month's ten ideas
+/// spent.
+async fn at_ideas_limit(b: &Billing, platform: Platform, user: &str) {
+    let account = account(&b.t, platform, user).await;
     let yesterday = chrono::Utc::now().date_naive() - chrono::Duration::days(1);
-    let mut rng = <rand::rngs::StdRng as rand::SeedableRng>::seed_from_u64(4);
+    let mut rng = <rand::rngs::StdRng as rand::SeedableRng>::seed_from_u64(3);
     creatorpilot::domain::channels::demo::load(&b.t.db.pool, &mut rng, account, yesterday)
         .await
         .unwrap();
@@ -349,5 +335,4 @@ async fn account_on_telegram_at_limit(b: &Billing) -> String {
         .await
         .unwrap();
     }
-    "99".to_owned()
 }

@@ -675,6 +675,27 @@ mod tests {
     }
 
     #[test]
+    fn the_grace_period_defaults_to_a_week_and_is_bounded() {
+        let s = Settings::from_map(&vars(&[])).unwrap();
+        assert_eq!(s.billing_grace_days, 7);
+        let s = Settings::from_map(&vars(&[("BILLING_GRACE_DAYS", "0")])).unwrap();
+        assert_eq!(s.billing_grace_days, 0);
+        for bad in ["61", "-1", "a week"] {
+            let err = Settings::from_map(&vars(&[("BILLING_GRACE_DAYS", bad)])).unwrap_err();
+            assert!(err.to_string().contains("BILLING_GRACE_DAYS"), "{err}");
+        }
+    }
+
+    #[test]
+    fn the_stripe_client_keeps_its_key_out_of_debug_output() {
+        let s = Settings::from_map(&vars(&[("STRIPE_SECRET_KEY", "sk_test_very_secret")])).unwrap();
+        let client = crate::clients::stripe::StripeClient::from_settings(&s.stripe)
+            .unwrap()
+            .unwrap();
+        assert!(!format!("{client:?} {s:?}").contains("very_secret"));
+    }
+
+    #[test]
     fn operators_are_parsed() {
         let s =
             Settings::from_map(&vars(&[("OPERATOR_IDS", "console:alex, telegram:42")])).unwrap();

@@ -336,3 +336,43 @@ async fn at_ideas_limit(b: &Billing, platform: Platform, user: &str) {
         .unwrap();
     }
 }
+
+#[tokio::test]
+async fn at_the_invoice_limit_discord_gets_an_upgrade_button_and_no_invoice() {
+    let b = billing().await;
+    run(&b.t, Platform::Discord, "7", crate::invoices::FR_PROFILE).await;
+    run(&b.t, Platform::Discord, "7", &crate::invoices::deal_line()).await;
+    let account = account(&b.t, Platform::Discord, "7").await;
+    for _ in 0..2 {
+        creatorpilot::domain::plans::reserve(
+            &b.t.app.db,
+            &b.t.app.plans,
+            account,
+            creatorpilot::domain::plans::Feature::Invoices,
+        )
+        .await
+        .unwrap();
+    }
+    let r = run(&b.t, Platform::Discord, "7", "/invoice create 1").await;
+    assert_eq!(
+        r.texts(),
+        vec![say(
+            Locale::En,
+            msg("invoice-plan-limit").arg("limit", 2_i64)
+        )]
+    );
+    let invoices: i64 = sqlx::query_scalar("SELECT count(*) FROM invoices")
+        .fetch_one(&b.t.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(invoices, 0);
+    let ids = r.last_action_ids();
+    let r = press(&b.t, Platform::Discord, "7", &ids[0]).await;
+    assert_eq!(
+        links(&r),
+        vec![(
+            "Subscribe to Creator".to_owned(),
+            fake::CHECKOUT_URL.to_owned()
+        )]
+    );
+}

@@ -62,7 +62,7 @@ pub enum Job {
         account: AccountId,
         destination: Destination,
         locale: crate::i18n::Locale,
-        notice: BillingNotice,
+        notice: crate::domain::billing::notices::BillingNotice,
     },
     /// Reads a Stripe subscription again and applies it (grace period over, period ended).
     BillingRecheck {
@@ -78,35 +78,6 @@ pub enum Job {
         locale: crate::i18n::Locale,
         message: crate::i18n::Msg,
     },
-}
-
-/// What a `Job::BillingNotice` says.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "notice", rename_all = "snake_case")]
-pub enum BillingNotice {
-    /// With a link to fix the card; the paid plan stays until `grace_until`.
-    PaymentFailed {
-        grace_until: chrono::NaiveDate,
-    },
-    TrialEnding {
-        on: chrono::NaiveDate,
-    },
-    PlanActive {
-        plan: crate::domain::plans::PlanName,
-    },
-    BackToFree,
-}
-
-impl BillingNotice {
-    /// Part of its dedupe key: one event may cause several notices (plan active, trial ending).
-    pub fn kind(&self) -> &'static str {
-        match self {
-            BillingNotice::PaymentFailed { .. } => "payment_failed",
-            BillingNotice::TrialEnding { .. } => "trial_ending",
-            BillingNotice::PlanActive { .. } => "plan_active",
-            BillingNotice::BackToFree => "back_to_free",
-        }
-    }
 }
 
 impl Job {
@@ -429,7 +400,14 @@ async fn execute(job: Job, ctx: &mut JobContext<'_>) -> Result<(), JobError> {
             locale,
             notice,
         } => {
-            let reply = billing_notice(ctx.app, account, &destination, locale, &notice).await?;
+            let reply = crate::domain::billing::notices::reply(
+                ctx.app,
+                account,
+                &destination,
+                locale,
+                &notice,
+            )
+            .await?;
             ctx.send(&destination, reply).await?;
             Ok(())
         }
@@ -449,44 +427,6 @@ async fn execute(job: Job, ctx: &mut JobContext<'_>) -> Result<(), JobError> {
             Ok(())
         }
     }
-}
-
-/// The message of a billing notice; a failed payment gets a link to fix the card (never on
-/// Telegram, where payments are Stars).
-async fn billing_notice(
-    app: &App,
-    account: AccountId,
-    destination: &Destination,
-    locale: crate::i18n::Locale,
-    notice: &BillingNotice,
-) -> anyhow::Result<Reply> {
-    use crate::i18n::msg;
-    let plan_name = |p: crate::domain::plans::PlanName| {
-        app.i18n.tr(locale, &format!("plan-name-{}", p.as_str()))
-    };
-    let text = match notice {
-        BillingNotice::PaymentFailed { grace_until } => {
-            msg("billing-payment-failed").arg("date", grace_until.to_string())
-        }
-        BillingNotice::TrialEnding { on } => {
-            msg("billing-trial-ending").arg("date", on.to_string())
-        }
-        BillingNotice::PlanActive { plan } => {
-            msg("billing-plan-active").arg("plan", plan_name(*plan))
-        }
-        BillingNotice::BackToFree => msg("billing-back-to-free"),
-    };
-    let mut reply = Reply::text(app.i18n.render(locale, &text));
-    if matches!(notice, BillingNotice::PaymentFailed { .. })
-        && let crate::domain::billing::Portal::Link(url) =
-            crate::domain::billing::portal(app, account, destination.platform, locale).await?
-    {
-        reply = reply.button(crate::bot::Button::Link {
-            label: app.i18n.tr(locale, "billing-fix-card"),
-            url,
-        });
-    }
-    Ok(reply)
 }
 
 /// A digest's destination is gone (its subscription is paused by the notifier's hook): tell the

@@ -4,6 +4,7 @@
 //! May depend on `db/`, `clients::stripe`, `jobs` (notices) and `metrics`. The webhook lives in
 //! `webhook`, the signature check in `signature`. On Telegram no Stripe link is ever offered.
 
+pub mod notices;
 pub mod signature;
 pub mod stars;
 pub mod webhook;
@@ -17,7 +18,8 @@ use crate::db;
 use crate::db::billing::PlanState;
 use crate::domain::plans::PlanName;
 use crate::i18n::Locale;
-use crate::jobs::{self, BillingNotice, Job};
+use crate::jobs::{self, Job};
+use notices::BillingNotice;
 
 /// What `/upgrade` can offer.
 #[derive(Debug, Clone, PartialEq, Eq)]

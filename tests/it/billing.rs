@@ -4,6 +4,7 @@
 
 mod fake;
 mod stars;
+mod storm;
 mod webhooks;
 
 use std::sync::Arc;

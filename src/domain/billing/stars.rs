@@ -13,9 +13,10 @@ use chrono::{DateTime, Duration, Utc};
 use crate::app::App;
 use crate::bot::{AccountId, Platform};
 use crate::db;
+use crate::domain::billing::notices::BillingNotice;
 use crate::domain::plans::PlanName;
 use crate::i18n::{Locale, Msg, msg};
-use crate::jobs::{self, BillingNotice, Job};
+use crate::jobs::{self, Job};
 
 pub const CURRENCY: &str = "XTR";
 /// Telegram's only subscription period: 30 days.

@@ -10,9 +10,9 @@ use crate::app::App;
 use crate::bot::AccountId;
 use crate::clients::stripe::Subscription;
 use crate::db;
+use crate::domain::billing::notices::BillingNotice;
 use crate::domain::billing::signature;
 use crate::domain::billing::{after_change, apply_subscription, notify};
-use crate::jobs::BillingNotice;
 
 /// The HTTP answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,5 +1,6 @@
 //! The application state every command, job and front end shares: settings, database,
-//! translations, manifests, plans, file store, keyring, metrics and the registered notifiers.
+//! translations, manifests, plans, file store, keyring, metrics, the registered notifiers and the
+//! provider clients built from settings (AI, Stripe).
 //! Built once at start-up and passed by reference: nothing global.
 
 use std::sync::Arc;
@@ -8,6 +9,7 @@ use sqlx::PgPool;
 
 use crate::bot::notifier::Notifiers;
 use crate::clients::ai::AiClient;
+use crate::clients::stripe::StripeClient;
 use crate::crypto::Keyring;
 use crate::domain::files::FileStore;
 use crate::domain::plans::Plans;
@@ -32,6 +34,10 @@ pub struct App {
     /// The Telegram bot's username, once `getMe` answered in this process (links back to the
     /// bot from web pages: `t.me/<username>?start=…`).
     pub telegram_username: std::sync::OnceLock<String>,
+    /// Stripe, when `STRIPE_SECRET_KEY` is set.
+    pub stripe: Option<StripeClient>,
+    /// Telegram Stars payments, registered by the Telegram front end when it starts.
+    pub stars: crate::domain::billing::stars::StarsSlot,
 }
 
 impl App {
@@ -39,6 +45,7 @@ impl App {
         let keyring = Keyring::load(settings.token_encryption_keys.as_ref(), &settings.data_dir)?;
         let metrics = Metrics::new()?;
         let ai = AiClient::from_settings(&settings.openai, &metrics);
+        let stripe = StripeClient::from_settings(&settings.stripe)?;
         let notifiers = Notifiers::default();
         notifiers.on_unreachable(crate::domain::digests::unreachable_hook());
         Ok(Arc::new(App {
@@ -50,6 +57,8 @@ impl App {
             metrics,
             notifiers,
             ai,
+            stripe,
+            stars: Default::default(),
             db,
             settings,
             telegram_username: std::sync::OnceLock::new(),

@@ -1,12 +1,13 @@
 //! HTTP clients for the providers (Google OAuth, YouTube Data and Analytics; TikTok Login Kit and
-//! Display API; Instagram Login and Graph) and the AI provider. Plain data in and out; endpoints
-//! come from `Settings`, so tests point them at fakes on 127.0.0.1. May depend on `settings` only
-//! (`ai` also records `metrics` and takes an `i18n::Locale` for its prompts). Tokens are
-//! `SecretString`s and never logged.
+//! Display API; Instagram Login and Graph), Stripe and the AI provider. Plain data in and out;
+//! endpoints come from `Settings`, so tests point them at fakes on 127.0.0.1. May depend on
+//! `settings` only (`ai` also records `metrics` and takes an `i18n::Locale` for its prompts).
+//! Tokens are `SecretString`s and never logged.
 
 pub mod ai;
 pub mod google;
 pub mod instagram;
+pub mod stripe;
 pub mod tiktok;
 
 use std::time::Duration;

@@ -5,6 +5,7 @@
 //! The `match` below is exhaustive on `CommandName`, so a command without code does not compile,
 //! and a test fails when a manifest has no `CommandName`.
 
+pub mod billing;
 pub mod channels;
 pub mod connect;
 pub mod deal;
@@ -26,6 +27,7 @@ pub mod revenue;
 pub mod start;
 pub mod stats;
 pub mod sync;
+pub mod upgrade;
 
 use serde::{Deserialize, Serialize};
 
@@ -36,6 +38,7 @@ use crate::i18n::{Locale, msg};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CommandName {
+    Billing,
     Channels,
     Connect,
     Deal,
@@ -57,10 +60,12 @@ pub enum CommandName {
     Start,
     Stats,
     Sync,
+    Upgrade,
 }
 
 impl CommandName {
-    pub const ALL: [CommandName; 21] = [
+    pub const ALL: [CommandName; 23] = [
+        CommandName::Billing,
         CommandName::Channels,
         CommandName::Connect,
         CommandName::Deal,
@@ -82,10 +87,12 @@ impl CommandName {
         CommandName::Start,
         CommandName::Stats,
         CommandName::Sync,
+        CommandName::Upgrade,
     ];
 
     pub fn as_str(self) -> &'static str {
         match self {
+            CommandName::Billing => "billing",
             CommandName::Channels => "channels",
             CommandName::Connect => "connect",
             CommandName::Deal => "deal",
@@ -107,6 +114,7 @@ impl CommandName {
             CommandName::Start => "start",
             CommandName::Stats => "stats",
             CommandName::Sync => "sync",
+            CommandName::Upgrade => "upgrade",
         }
     }
 
@@ -123,6 +131,7 @@ pub async fn run(
     r: &dyn Responder,
 ) -> CommandResult {
     match name {
+        CommandName::Billing => billing::run(app, inv, r).await,
         CommandName::Channels => channels::run(app, inv, r).await,
         CommandName::Connect => connect::run(app, inv, args, r).await,
         CommandName::Deal => deal::run(app, inv, args, r).await,
@@ -144,6 +153,7 @@ pub async fn run(
         CommandName::Start => start::run(app, inv, args, r).await,
         CommandName::Stats => stats::run(app, inv, args, r).await,
         CommandName::Sync => sync::run(app, inv, args, r).await,
+        CommandName::Upgrade => upgrade::run(app, inv, args, r).await,
     }
 }
 
@@ -207,6 +217,10 @@ pub enum ButtonAction {
         platform_id: uuid::Uuid,
         external_id: String,
     },
+    /// Under a limit refusal: the `/upgrade` flow for the next plan up.
+    Upgrade {
+        plan: crate::domain::plans::PlanName,
+    },
 }
 
 impl ButtonAction {
@@ -228,7 +242,8 @@ impl ButtonAction {
             | ButtonAction::MoreLikeIdea { .. }
             | ButtonAction::RefineIdeas
             | ButtonAction::PauseDigest { .. }
-            | ButtonAction::LinkIdeaVideo { .. } => false,
+            | ButtonAction::LinkIdeaVideo { .. }
+            | ButtonAction::Upgrade { .. } => false,
         }
     }
 }
@@ -272,6 +287,7 @@ pub async fn on_button(
             platform_id,
             external_id,
         } => idea::link_video(app, inv, idea, platform_id, &external_id, r).await,
+        ButtonAction::Upgrade { plan } => upgrade::offer(app, inv, plan, r).await,
     }
 }
 

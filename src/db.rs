@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod actions;
+pub mod billing;
 pub mod brainstorm;
 pub mod channels;
 pub mod deals;

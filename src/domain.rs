@@ -2,6 +2,7 @@
 //! May depend on `db/` and `clients/`; never on a front end.
 
 pub mod accounts;
+pub mod billing;
 pub mod channels;
 pub mod deals;
 pub mod digests;

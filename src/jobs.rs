@@ -64,6 +64,21 @@ pub enum Job {
         locale: crate::i18n::Locale,
         local_date: chrono::NaiveDate,
     },
+    /// Billing news for the creator (payment failed, trial ending, plan changed), sent to the
+    /// chat checkout was started from.
+    BillingNotice {
+        account: AccountId,
+        destination: Destination,
+        locale: crate::i18n::Locale,
+        notice: crate::domain::billing::notices::BillingNotice,
+    },
+    /// Reads a Stripe subscription again and applies it (grace period over, period ended).
+    BillingRecheck {
+        account: AccountId,
+        subscription: String,
+    },
+    /// A Telegram Stars plan's paid period ends (a renewal moved it on: then nothing).
+    StarsExpiry { account: AccountId },
     /// A one-line message to a creator (e.g. "your digest there is paused").
     Notice {
         account: AccountId,
@@ -83,6 +98,9 @@ impl Job {
             Job::RevokeGrant { .. } => "revoke_grant",
             Job::Digest { .. } => "digest",
             Job::Notice { .. } => "notice",
+            Job::BillingNotice { .. } => "billing_notice",
+            Job::BillingRecheck { .. } => "billing_recheck",
+            Job::StarsExpiry { .. } => "stars_expiry",
         }
     }
 
@@ -94,19 +112,26 @@ impl Job {
             | Job::DealDelivery { account, .. }
             | Job::SyncChannel { account, .. }
             | Job::Digest { account, .. }
-            | Job::Notice { account, .. } => Some(*account),
+            | Job::Notice { account, .. }
+            | Job::BillingNotice { account, .. }
+            | Job::BillingRecheck { account, .. }
+            | Job::StarsExpiry { account } => Some(*account),
         }
     }
 
     /// The chat platform it sends to: only processes with that platform claim it.
     pub fn platform(&self) -> Option<Platform> {
         match self {
-            Job::PurgeExpired | Job::RevokeGrant { .. } => None,
+            Job::PurgeExpired
+            | Job::RevokeGrant { .. }
+            | Job::BillingRecheck { .. }
+            | Job::StarsExpiry { .. } => None,
             Job::InvoiceOverdue { destination, .. }
             | Job::DealDelivery { destination, .. }
             | Job::SyncChannel { destination, .. }
             | Job::Digest { destination, .. }
-            | Job::Notice { destination, .. } => Some(destination.platform),
+            | Job::Notice { destination, .. }
+            | Job::BillingNotice { destination, .. } => Some(destination.platform),
         }
     }
 }
@@ -418,6 +443,38 @@ async fn execute(job: Job, ctx: &mut JobContext<'_>) -> Result<(), JobError> {
         } => {
             let text = ctx.app.i18n.render(locale, &message);
             ctx.send(&destination, Reply::text(text)).await?;
+            Ok(())
+        }
+        Job::BillingNotice {
+            account,
+            destination,
+            locale,
+            notice,
+        } => {
+            let reply = crate::domain::billing::notices::reply(
+                ctx.app,
+                account,
+                &destination,
+                locale,
+                &notice,
+            )
+            .await?;
+            ctx.send(&destination, reply).await?;
+            Ok(())
+        }
+        Job::BillingRecheck {
+            account,
+            subscription,
+        } => {
+            crate::domain::billing::recheck(ctx.app, account, &subscription)
+                .await
+                .map_err(JobError::Retry)?;
+            Ok(())
+        }
+        Job::StarsExpiry { account } => {
+            crate::domain::billing::stars::expire(ctx.app, account)
+                .await
+                .map_err(JobError::Retry)?;
             Ok(())
         }
     }

@@ -1,8 +1,8 @@
 //! Prometheus metrics, served on `METRICS_ADDR` only (never on the public port).
 
 use prometheus::{
-    Encoder, Histogram, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, Opts, Registry,
-    TextEncoder,
+    Encoder, Histogram, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, Opts,
+    Registry, TextEncoder,
 };
 
 pub struct Metrics {
@@ -19,6 +19,21 @@ pub struct Metrics {
     pub uncertain_jobs: IntGauge,
     /// Calls to the AI provider (`clients::ai` records them).
     pub ai: AiMetrics,
+    pub billing: BillingMetrics,
+}
+
+/// Paid plans: the funnel and what ends it.
+pub struct BillingMetrics {
+    /// Checkout Sessions opened, by plan.
+    pub checkouts_started: IntCounterVec,
+    /// `checkout.session.completed` events applied.
+    pub checkouts_completed: IntCounter,
+    /// Accounts going from free to a paid plan, by plan.
+    pub conversions: IntCounterVec,
+    /// Accounts going from a paid plan back to free, by the plan left.
+    pub churn: IntCounterVec,
+    /// `invoice.payment_failed` events applied.
+    pub payment_failures: IntCounter,
 }
 
 /// The AI provider's counters, cloned into each `AiClient` (prometheus handles are shared).
@@ -96,6 +111,42 @@ impl Metrics {
         registry.register(Box::new(ai.generation_seconds.clone()))?;
         registry.register(Box::new(ai.tokens.clone()))?;
         registry.register(Box::new(ai.requests.clone()))?;
+        let billing = BillingMetrics {
+            checkouts_started: IntCounterVec::new(
+                Opts::new(
+                    "billing_checkouts_started_total",
+                    "Checkout Sessions opened",
+                ),
+                &["plan"],
+            )?,
+            checkouts_completed: IntCounter::new(
+                "billing_checkouts_completed_total",
+                "Checkouts completed",
+            )?,
+            conversions: IntCounterVec::new(
+                Opts::new(
+                    "billing_conversions_total",
+                    "Accounts gone from free to paid",
+                ),
+                &["plan"],
+            )?,
+            churn: IntCounterVec::new(
+                Opts::new(
+                    "billing_churn_total",
+                    "Accounts gone from paid back to free",
+                ),
+                &["plan"],
+            )?,
+            payment_failures: IntCounter::new(
+                "billing_payment_failures_total",
+                "Failed subscription payments",
+            )?,
+        };
+        registry.register(Box::new(billing.checkouts_started.clone()))?;
+        registry.register(Box::new(billing.checkouts_completed.clone()))?;
+        registry.register(Box::new(billing.conversions.clone()))?;
+        registry.register(Box::new(billing.churn.clone()))?;
+        registry.register(Box::new(billing.payment_failures.clone()))?;
         Ok(Metrics {
             registry,
             commands,
@@ -105,6 +156,7 @@ impl Metrics {
             queue_depth,
             uncertain_jobs,
             ai,
+            billing,
         })
     }
 

@@ -33,6 +33,8 @@ pub struct Settings {
     /// `TOKEN_ENCRYPTION_KEYS` as written; `None` in development means "generate into the data dir".
     pub token_encryption_keys: Option<SecretString>,
     pub plans_file: Option<PathBuf>,
+    /// `BILLING_GRACE_DAYS` (default 7): days a paid plan stays after a failed payment.
+    pub billing_grace_days: u32,
     pub operator_ids: Vec<OperatorId>,
     pub log_format: LogFormat,
 }
@@ -292,6 +294,18 @@ impl Settings {
             }
         };
         let plans_file = r.text("PLANS_FILE").map(PathBuf::from);
+        let billing_grace_days = match r.text("BILLING_GRACE_DAYS") {
+            None => 7,
+            Some(value) => match value.parse::<u32>() {
+                Ok(days) if days <= 60 => days,
+                _ => {
+                    r.problem(format!(
+                        "BILLING_GRACE_DAYS is \"{value}\": write a number of days from 0 to 60."
+                    ));
+                    7
+                }
+            },
+        };
         let database_url = r.secret("DATABASE_URL");
 
         if production {
@@ -337,6 +351,7 @@ impl Settings {
             instagram,
             token_encryption_keys,
             plans_file,
+            billing_grace_days,
             operator_ids,
             log_format,
         })
@@ -670,6 +685,27 @@ mod tests {
         .unwrap();
         assert!(s.telegram.bot_token.is_none());
         assert!(s.database_url.is_none());
+    }
+
+    #[test]
+    fn the_grace_period_defaults_to_a_week_and_is_bounded() {
+        let s = Settings::from_map(&vars(&[])).unwrap();
+        assert_eq!(s.billing_grace_days, 7);
+        let s = Settings::from_map(&vars(&[("BILLING_GRACE_DAYS", "0")])).unwrap();
+        assert_eq!(s.billing_grace_days, 0);
+        for bad in ["61", "-1", "a week"] {
+            let err = Settings::from_map(&vars(&[("BILLING_GRACE_DAYS", bad)])).unwrap_err();
+            assert!(err.to_string().contains("BILLING_GRACE_DAYS"), "{err}");
+        }
+    }
+
+    #[test]
+    fn the_stripe_client_keeps_its_key_out_of_debug_output() {
+        let s = Settings::from_map(&vars(&[("STRIPE_SECRET_KEY", "sk_test_very_secret")])).unwrap();
+        let client = crate::clients::stripe::StripeClient::from_settings(&s.stripe)
+            .unwrap()
+            .unwrap();
+        assert!(!format!("{client:?} {s:?}").contains("very_secret"));
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! The web endpoint (axum): `/healthz` on the public address, `/metrics` on `METRICS_ADDR` only.
-//! Later issues add OAuth callbacks, the Stripe webhook, Telegram's webhook and Discord
-//! interactions here; routes that take a raw platform body hand it to `platforms/`.
+//! OAuth callbacks, the Stripe webhook and its return pages, Telegram's webhook and Discord
+//! interactions live here too; routes that take a raw platform body hand it to `platforms/`.
 
 use std::sync::Arc;
 
@@ -32,6 +32,8 @@ pub fn public_router(app: Arc<App>, webhooks: Webhooks) -> Router {
         .route("/telegram/webhook", post(telegram_webhook))
         .route("/discord/interactions", post(discord_interactions))
         .route("/oauth/{provider}/callback", get(oauth_callback))
+        .route("/stripe/webhook", post(stripe_webhook))
+        .route("/billing/{outcome}", get(billing_page))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(PublicState { app, webhooks })
 }
@@ -58,7 +60,39 @@ async fn oauth_callback(
     Path(provider): Path<String>,
     Query(query): Query<crate::domain::channels::oauth::CallbackQuery>,
 ) -> Response {
-    let page = crate::domain::channels::oauth::callback(&state.app, &provider, &query).await;
+    html(crate::domain::channels::oauth::callback(&state.app, &provider, &query).await)
+}
+
+/// Stripe's events: the raw body and its signature go to the domain, which answers at once.
+async fn stripe_webhook(
+    State(state): State<PublicState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let signature = headers
+        .get("stripe-signature")
+        .and_then(|v| v.to_str().ok());
+    let answer = crate::domain::billing::webhook::handle(&state.app, signature, &body).await;
+    let status = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (status, answer.body).into_response()
+}
+
+#[derive(serde::Deserialize)]
+struct BillingPageQuery {
+    lang: Option<String>,
+}
+
+/// Where Checkout and the portal send the creator back.
+async fn billing_page(
+    State(state): State<PublicState>,
+    Path(outcome): Path<String>,
+    Query(query): Query<BillingPageQuery>,
+) -> Response {
+    let page = crate::domain::billing::page(&state.app, &outcome, query.lang.as_deref());
+    html(page)
+}
+
+fn html(page: crate::domain::channels::oauth::Page) -> Response {
     let status = StatusCode::from_u16(page.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     (
         status,

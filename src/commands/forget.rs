@@ -27,6 +27,9 @@ pub async fn run(app: &App, inv: &Invocation, r: &dyn Responder) -> CommandResul
 }
 
 pub async fn confirm(app: &App, inv: &Invocation, r: &dyn Responder) -> CommandResult {
+    // A live subscription is cancelled first: if Stripe cannot be reached, nothing is erased
+    // (an erased account could not stop its own charges).
+    let cancelled = crate::domain::billing::cancel_before_forget(app, inv.account).await?;
     let mut tx = app.db.begin().await?;
     let erased = privacy::forget(&mut tx, inv.account).await?;
     tx.commit().await?;
@@ -37,6 +40,12 @@ pub async fn confirm(app: &App, inv: &Invocation, r: &dyn Responder) -> CommandR
         }
     }
     let mut lines = vec![app.i18n.tr(inv.locale, "forget-done")];
+    if cancelled {
+        lines.push(format!(
+            "• {}",
+            app.i18n.tr(inv.locale, "forget-cancelled-subscription")
+        ));
+    }
     lines.extend(
         erased
             .lines

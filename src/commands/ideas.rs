@@ -197,7 +197,8 @@ async fn generate(
     if let Reservation::AtLimit { limit } =
         plans::reserve(&app.db, &app.plans, inv.account, Feature::Ideas).await?
     {
-        return Err(msg("ideas-plan-limit").arg("limit", limit).into());
+        let refusal = msg("ideas-plan-limit").arg("limit", limit);
+        return super::plan::refuse_at_limit(app, inv, refusal, r).await;
     }
     let mut request = session.request(inv.locale, &content, ask.clone())?;
     request.timeout = REQUEST_TIMEOUT;
@@ -510,7 +511,8 @@ pub async fn expand(
     if let Reservation::AtLimit { limit } =
         plans::reserve(&app.db, &app.plans, inv.account, Feature::Ideas).await?
     {
-        return Err(msg("ideas-plan-limit").arg("limit", limit).into());
+        let refusal = msg("ideas-plan-limit").arg("limit", limit);
+        return super::plan::refuse_at_limit(app, inv, refusal, r).await;
     }
     r.typing().await.ok();
     let niche_text = niche.clone().unwrap_or_else(|| "—".to_owned());

@@ -79,7 +79,8 @@ async fn create(app: &App, inv: &Invocation, args: &Args, r: &dyn Responder) -> 
     match plans::reserve(&app.db, &app.plans, inv.account, Feature::Invoices).await? {
         Reservation::Granted { .. } => {}
         Reservation::AtLimit { limit } => {
-            return Err(msg("invoice-plan-limit").arg("limit", limit).into());
+            let refusal = msg("invoice-plan-limit").arg("limit", limit);
+            return super::plan::refuse_at_limit(app, inv, refusal, r).await;
         }
     }
     let issued = match invoices::issue(app, inv.account, Some(deal.id), None, snapshot, false).await

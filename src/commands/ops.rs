@@ -1,4 +1,5 @@
-//! `/ops jobs [failed|uncertain]` (operators only): jobs that need a human look.
+//! Operators only: `/ops jobs [failed|uncertain]`, jobs that need a human look; `/ops refund USER
+//! CHARGE`, a Telegram Stars payment given back.
 
 use crate::app::App;
 use crate::bot::args::Args;
@@ -9,6 +10,9 @@ use crate::i18n::msg;
 const SHOWN: i64 = 20;
 
 pub async fn run(app: &App, inv: &Invocation, args: &Args, r: &dyn Responder) -> CommandResult {
+    if args.sub.as_deref() == Some("refund") {
+        return refund(app, inv, args, r).await;
+    }
     let rows = db::jobs::problems(&app.db, args.text("status"), SHOWN).await?;
     if rows.is_empty() {
         r.send(Reply::text(app.i18n.tr(inv.locale, "ops-jobs-none")).private())
@@ -37,5 +41,24 @@ pub async fn run(app: &App, inv: &Invocation, args: &Args, r: &dyn Responder) ->
         ));
     }
     r.send(Reply::text(lines.join("\n")).private()).await?;
+    Ok(())
+}
+
+async fn refund(app: &App, inv: &Invocation, args: &Args, r: &dyn Responder) -> CommandResult {
+    let user = args.text("user").unwrap_or_default();
+    let charge = args.text("charge").unwrap_or_default();
+    if user.is_empty() || !user.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(msg("ops-refund-bad-user").arg("user", user).into());
+    }
+    let done = crate::domain::billing::stars::refund(app, user, charge).await?;
+    let text = if done {
+        msg("ops-refund-done")
+            .arg("user", user)
+            .arg("charge", charge)
+    } else {
+        msg("ops-refund-unavailable")
+    };
+    r.send(Reply::text(app.i18n.render(inv.locale, &text)).private())
+        .await?;
     Ok(())
 }

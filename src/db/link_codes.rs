@@ -102,6 +102,15 @@ pub async fn carry_plan(
          SET plan = other.plan,
              stripe_customer_id = COALESCE(survivor.stripe_customer_id, other.stripe_customer_id),
              stripe_subscription_id = other.stripe_subscription_id,
+             plan_source = other.plan_source,
+             subscription_status = other.subscription_status,
+             plan_renews_at = other.plan_renews_at,
+             plan_cancels_at_period_end = other.plan_cancels_at_period_end,
+             payment_failed_at = other.payment_failed_at,
+             billing_platform = COALESCE(other.billing_platform, survivor.billing_platform),
+             billing_chat_id = CASE WHEN other.billing_platform IS NULL
+                                    THEN survivor.billing_chat_id ELSE other.billing_chat_id END,
+             billing_locale = COALESCE(other.billing_locale, survivor.billing_locale),
              updated_at = now()
          FROM users AS other
          WHERE survivor.id = $2 AND other.id = $1

@@ -58,6 +58,15 @@ pub struct Limits {
     pub digest_destinations: i64,
     pub ai_summary: bool,
     pub history_days: i64,
+    /// The Stripe price (recurring, monthly) that buys this plan on Discord and the console.
+    #[serde(default)]
+    pub stripe_price_id: Option<String>,
+    /// What a 30-day Telegram Stars subscription to this plan costs (currency XTR).
+    #[serde(default)]
+    pub stars_per_month: Option<u32>,
+    /// Free days before the first Stripe charge.
+    #[serde(default)]
+    pub trial_days: Option<u32>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -105,8 +114,93 @@ impl Plans {
             ),
             None => (SHIPPED.to_owned(), "plans.toml".to_owned()),
         };
-        toml::from_str(&text)
-            .map_err(|e| anyhow::anyhow!("{origin} is not a valid plans file: {e}"))
+        let plans: Plans = toml::from_str(&text)
+            .map_err(|e| anyhow::anyhow!("{origin} is not a valid plans file: {e}"))?;
+        let problems = plans.billing_problems();
+        if !problems.is_empty() {
+            anyhow::bail!(
+                "{origin} has {} billing problem(s):\n  - {}",
+                problems.len(),
+                problems.join("\n  - ")
+            );
+        }
+        Ok(plans)
+    }
+
+    /// Every problem of the billing side, one sentence each (all reported at once).
+    pub fn billing_problems(&self) -> Vec<String> {
+        let mut problems = Vec::new();
+        let free = &self.free;
+        if free.stripe_price_id.is_some()
+            || free.stars_per_month.is_some()
+            || free.trial_days.is_some()
+        {
+            problems.push(
+                "[free] has a price or a trial: the free plan cannot be bought; remove \
+                 stripe_price_id, stars_per_month and trial_days there."
+                    .to_owned(),
+            );
+        }
+        let mut seen_prices: Vec<&str> = Vec::new();
+        for plan in [PlanName::Creator, PlanName::Pro] {
+            let limits = self.limits(plan);
+            let name = plan.as_str();
+            if let Some(price) = &limits.stripe_price_id {
+                let well_formed = price.starts_with("price_")
+                    && price.len() > "price_".len()
+                    && price
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'_');
+                if !well_formed {
+                    problems.push(format!(
+                        "[{name}] stripe_price_id is \"{price}\": use the id of a recurring price \
+                         from the Stripe dashboard (price_…)."
+                    ));
+                } else if seen_prices.contains(&price.as_str()) {
+                    problems.push(format!(
+                        "[{name}] stripe_price_id {price} is also another plan's: each plan needs \
+                         its own price."
+                    ));
+                }
+                seen_prices.push(price);
+            }
+            if let Some(stars) = limits.stars_per_month
+                && !(1..=MAX_STARS_PER_MONTH).contains(&stars)
+            {
+                problems.push(format!(
+                    "[{name}] stars_per_month is {stars}: Telegram takes 1 to \
+                     {MAX_STARS_PER_MONTH} Stars for a subscription."
+                ));
+            }
+            if let Some(days) = limits.trial_days {
+                if !(1..=MAX_TRIAL_DAYS).contains(&days) {
+                    problems.push(format!(
+                        "[{name}] trial_days is {days}: use 1 to {MAX_TRIAL_DAYS} days, or leave \
+                         it out for no trial."
+                    ));
+                } else if limits.stripe_price_id.is_none() {
+                    problems.push(format!(
+                        "[{name}] has trial_days but no stripe_price_id: a trial applies to the \
+                         Stripe subscription."
+                    ));
+                }
+            }
+        }
+        problems
+    }
+
+    /// The plan a Stripe price buys.
+    pub fn by_stripe_price(&self, price: &str) -> Option<PlanName> {
+        [PlanName::Creator, PlanName::Pro]
+            .into_iter()
+            .find(|p| self.limits(*p).stripe_price_id.as_deref() == Some(price))
+    }
+
+    /// Whether any plan has a trial (then `trial_will_end` is worth telling the creator).
+    pub fn any_trial(&self) -> bool {
+        [PlanName::Creator, PlanName::Pro]
+            .into_iter()
+            .any(|p| self.limits(p).trial_days.is_some())
     }
 
     /// The plan above `plan` and its value of a limit, for "the next plan gives…" sentences.
@@ -126,6 +220,11 @@ impl Plans {
         }
     }
 }
+
+/// Telegram's ceiling for a Stars subscription's price.
+pub const MAX_STARS_PER_MONTH: u32 = 10_000;
+/// Stripe's longest trial.
+pub const MAX_TRIAL_DAYS: u32 = 730;
 
 /// The UTC calendar month containing `day`: (first day, last day).
 pub fn month_of(day: NaiveDate) -> (NaiveDate, NaiveDate) {
@@ -277,6 +376,52 @@ mod tests {
         let plans = Plans::load(None).unwrap();
         assert!(plans.free.ideas_per_month < plans.creator.ideas_per_month);
         assert!(plans.creator.ideas_per_month < plans.pro.ideas_per_month);
+    }
+
+    /// The shipped plans without their Stars prices, plus `extra_*` lines in each paid plan.
+    fn with(extra_creator: &str, extra_pro: &str) -> String {
+        SHIPPED
+            .lines()
+            .filter(|l| !l.starts_with("stars_per_month"))
+            .map(|l| format!("{l}\n"))
+            .collect::<String>()
+            .replacen("[creator]\n", &format!("[creator]\n{extra_creator}"), 1)
+            .replacen("[pro]\n", &format!("[pro]\n{extra_pro}"), 1)
+    }
+
+    fn problems(text: &str) -> Vec<String> {
+        toml::from_str::<Plans>(text).unwrap().billing_problems()
+    }
+
+    #[test]
+    fn prices_trials_and_stars_parse_and_map_back_to_their_plan() {
+        let text = with(
+            "stripe_price_id = \"price_creator1\"\nstars_per_month = 250\ntrial_days = 14\n",
+            "stripe_price_id = \"price_pro1\"\n",
+        );
+        let plans: Plans = toml::from_str(&text).unwrap();
+        assert!(plans.billing_problems().is_empty());
+        assert_eq!(plans.by_stripe_price("price_pro1"), Some(PlanName::Pro));
+        assert_eq!(plans.by_stripe_price("price_other"), None);
+        assert_eq!(plans.creator.trial_days, Some(14));
+        assert!(plans.any_trial());
+    }
+
+    #[test]
+    fn bad_billing_settings_are_all_reported_at_once() {
+        let found = problems(&with(
+            "stripe_price_id = \"prod_x\"\nstars_per_month = 0\n",
+            "stars_per_month = 20000\ntrial_days = 7\n",
+        ));
+        assert_eq!(found.len(), 4, "{found:#?}");
+        assert!(found[0].contains("price_"), "{found:#?}");
+        let found = problems(&with(
+            "stripe_price_id = \"price_same\"\n",
+            "stripe_price_id = \"price_same\"\n",
+        ));
+        assert_eq!(found.len(), 1, "{found:#?}");
+        let found = problems(&SHIPPED.replacen("[free]\n", "[free]\nstars_per_month = 5\n", 1));
+        assert_eq!(found.len(), 1, "{found:#?}");
     }
 
     #[test]

@@ -98,6 +98,7 @@ pub async fn export(db: &mut PgConnection, account: AccountId) -> anyhow::Result
     let row = db::accounts::get(&mut *db, account)
         .await?
         .ok_or_else(|| anyhow::anyhow!("account {account} vanished during export"))?;
+    let billing = db::billing::get(&mut *db, account).await?;
     let mut doc = json!({
         "format_version": EXPORT_FORMAT_VERSION,
         "exported_at": rfc3339(chrono::Utc::now()),
@@ -106,6 +107,8 @@ pub async fn export(db: &mut PgConnection, account: AccountId) -> anyhow::Result
             "name": row.name,
             "email": row.email,
             "plan": row.plan,
+            "plan_paid_with": billing.as_ref().and_then(|b| b.plan_source.clone()),
+            "plan_renews_at": billing.as_ref().and_then(|b| b.plan_renews_at).map(rfc3339),
             "language": row.locale,
             "created_at": rfc3339(row.created_at),
         },

@@ -10,6 +10,7 @@
 mod menu;
 pub mod render;
 pub mod responder;
+mod stars;
 mod updates;
 
 use std::sync::Arc;
@@ -88,6 +89,8 @@ pub fn start_with(
         Platform::Telegram,
         Arc::new(TelegramNotifier { bot: bot.clone() }),
     );
+    app.stars
+        .register(Arc::new(stars::TelegramStars { bot: raw.clone() }));
     if mode == Mode::NotifyOnly {
         return None;
     }
@@ -181,7 +184,11 @@ async fn set_webhook(
         let request = raw
             .set_webhook(url.clone())
             .secret_token(secret.to_owned())
-            .allowed_updates(vec![AllowedUpdate::Message, AllowedUpdate::CallbackQuery]);
+            .allowed_updates(vec![
+                AllowedUpdate::Message,
+                AllowedUpdate::CallbackQuery,
+                AllowedUpdate::PreCheckoutQuery,
+            ]);
         match request.await {
             Ok(_) => return,
             Err(e) => {
@@ -210,7 +217,11 @@ async fn poll(raw: &Bot, pipeline: &Arc<Pipeline>, options: &Options, stop: &Can
             .get_updates()
             .offset(offset)
             .timeout(timeout)
-            .allowed_updates(vec![AllowedUpdate::Message, AllowedUpdate::CallbackQuery]);
+            .allowed_updates(vec![
+                AllowedUpdate::Message,
+                AllowedUpdate::CallbackQuery,
+                AllowedUpdate::PreCheckoutQuery,
+            ]);
         let result = tokio::select! {
             () = stop.cancelled() => return,
             result = request.send() => result,

@@ -764,6 +764,28 @@ async fn start_question_survives_a_restart(locale: Locale) {
 in_both_languages!(start_question_survives_a_restart);
 
 // ---------------------------------------------------------------------------------------------
+// Paid plans without payments configured (the console harness has no Stripe key)
+
+in_both_languages!(upgrade_and_billing_say_payments_are_not_configured);
+async fn upgrade_and_billing_say_payments_are_not_configured(locale: Locale) {
+    let h = ConsoleHarness::new().await;
+    let run = session(
+        &h,
+        "alice",
+        locale,
+        &["/upgrade", "/upgrade pro", "/billing"],
+    );
+    assert_replies(
+        &run,
+        &[
+            tr(locale, "upgrade-not-configured"),
+            tr(locale, "upgrade-not-configured"),
+            tr(locale, "billing-not-configured"),
+        ],
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
 // 7. Bad input
 
 /// One line each, and the sentence it gets.
@@ -798,6 +820,13 @@ fn bad_inputs() -> Vec<(Vec<u8>, Msg)> {
         (
             b"#7".to_vec(),
             msg("console-no-button").arg("number", 7_i64),
+        ),
+        (
+            b"/upgrade gold".to_vec(),
+            msg("err-invalid-choice")
+                .arg("option", "plan")
+                .arg("value", "gold")
+                .arg("choices", "creator, pro"),
         ),
         (b"hello there".to_vec(), msg("free-text-hint")),
     ]

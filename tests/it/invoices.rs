@@ -120,9 +120,9 @@ fn args(locale: Locale) -> &'static [&'static str] {
     }
 }
 
-const FR_PROFILE: &str = r#"/profile name="Alex Martin EI" address="12 rue de la Paix, 75002 Paris" siret="552 032 534 00646" vat=franchise iban="FR76 3000 6000 0112 3456 7890 189" bic=BNPAFRPP email=alex@example.fr"#;
+pub(crate) const FR_PROFILE: &str = r#"/profile name="Alex Martin EI" address="12 rue de la Paix, 75002 Paris" siret="552 032 534 00646" vat=franchise iban="FR76 3000 6000 0112 3456 7890 189" bic=BNPAFRPP email=alex@example.fr"#;
 
-fn deal_line() -> String {
+pub(crate) fn deal_line() -> String {
     format!(
         r#"/deal add brand="Nord" amount=1500.00 currency=EUR type=integration delivery={} buyer_name="Nord SAS" buyer_address="1 avenue des Champs-Élysées, 75008 Paris" buyer_siren="552032534" buyer_vat=FR40303265045 buyer_email=billing@nord.example contract=yes disclosure=collaboration_commerciale"#,
         delivery()

@@ -6,6 +6,7 @@
 mod support;
 
 mod ai;
+mod billing;
 mod brainstorm;
 mod channels;
 mod console;

@@ -148,7 +148,7 @@ pub struct Page {
     pub html: String,
 }
 
-fn page(status: u16, title: &str, paragraphs: &[String]) -> Page {
+pub fn page(status: u16, title: &str, paragraphs: &[String]) -> Page {
     page_with_link(status, title, paragraphs, None)
 }
 

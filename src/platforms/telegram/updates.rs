@@ -10,13 +10,16 @@ use std::time::{Duration, Instant};
 
 use teloxide::net::Download;
 use teloxide::prelude::*;
-use teloxide::types::{CallbackQuery, Document, Message, UpdateKind, User};
+use teloxide::types::{
+    CallbackQuery, Document, Message, PreCheckoutQuery, SuccessfulPayment, UpdateKind, User,
+};
 use tokio::sync::Mutex;
 use tokio_util::task::TaskTracker;
 
 use crate::app::App;
 use crate::bot::tokenizer::parse_command;
 use crate::bot::{ChatRef, Incoming, IncomingFile, Input, Platform, Reply, Responder, dispatch};
+use crate::domain::billing::stars;
 use crate::i18n::{Locale, msg};
 use crate::platforms::telegram::responder::{TelegramResponder, TgBot};
 
@@ -79,6 +82,8 @@ impl Pipeline {
                 let _turn = lock.lock().await;
                 self.on_message(message).await;
             }
+            // Not behind the chat's turn: a slow command there must not delay the answer.
+            UpdateKind::PreCheckoutQuery(query) => self.on_pre_checkout(query).await,
             UpdateKind::CallbackQuery(query) => {
                 let chat = query.message.as_ref().map(|m| m.chat().id.0).unwrap_or(0);
                 let lock = self.chat_lock(chat).await;
@@ -94,6 +99,10 @@ impl Pipeline {
             return;
         };
         if from.is_bot {
+            return;
+        }
+        if let Some(payment) = message.successful_payment() {
+            self.on_payment(&message, &from, payment).await;
             return;
         }
         let group = !message.chat.is_private();
@@ -127,6 +136,76 @@ impl Pipeline {
         let incoming = self.incoming(&from, message.chat.id, group, input).await;
         let responder = self.responder(&message, group);
         dispatch::handle(&self.app, incoming, &responder).await;
+    }
+
+    /// Answered within Telegram's 10 seconds: yes only for our payload, payer and price.
+    async fn on_pre_checkout(&self, query: PreCheckoutQuery) {
+        let payer = query.from.id.0.to_string();
+        let verdict = stars::pre_checkout(
+            &self.app,
+            &payer,
+            &query.currency,
+            query.total_amount,
+            &query.invoice_payload,
+        );
+        let ok = match tokio::time::timeout(Duration::from_secs(8), verdict).await {
+            Ok(Ok(ok)) => ok,
+            Ok(Err(e)) => {
+                tracing::error!(error = ?e, "pre-checkout check failed; refusing");
+                false
+            }
+            Err(_) => {
+                tracing::error!("pre-checkout check too slow; refusing");
+                false
+            }
+        };
+        let mut answer = self.raw.answer_pre_checkout_query(query.id.clone(), ok);
+        if !ok {
+            answer = answer.error_message(
+                self.sentence(&query.from, &msg("stars-precheckout-refused"))
+                    .await,
+            );
+        }
+        if let Err(e) = answer.await {
+            tracing::warn!(error = %e, "answerPreCheckoutQuery failed");
+        }
+    }
+
+    /// A Stars payment (first or renewal): the plan is granted until the period's end.
+    async fn on_payment(&self, message: &Message, from: &User, payment: &SuccessfulPayment) {
+        let user = from.id.0.to_string();
+        let outcome = stars::paid(
+            &self.app,
+            &stars::Payment {
+                telegram_user: &user,
+                currency: &payment.currency,
+                total: payment.total_amount,
+                payload: &payment.invoice_payload,
+                charge_id: &payment.telegram_payment_charge_id.0,
+                expires_at: payment.subscription_expiration_date,
+                is_recurring: payment.is_recurring,
+                is_first_recurring: payment.is_first_recurring,
+            },
+        )
+        .await;
+        let text = match outcome {
+            Ok(stars::Paid::Granted(text)) => text,
+            Ok(stars::Paid::Unknown(m)) => self.sentence(from, &m).await,
+            Err(e) => {
+                // Telegram does not deliver the payment again: log everything an operator needs.
+                tracing::error!(
+                    error = ?e,
+                    charge = %payment.telegram_payment_charge_id.0,
+                    user = %user,
+                    "a Stars payment could not be applied"
+                );
+                self.sentence(from, &msg("stars-payment-unknown")).await
+            }
+        };
+        let responder = self.responder(message, !message.chat.is_private());
+        if let Err(e) = responder.send(Reply::text(text)).await {
+            tracing::warn!(error = %e, "could not confirm a Stars payment");
+        }
     }
 
     fn responder(&self, message: &Message, group: bool) -> TelegramResponder {

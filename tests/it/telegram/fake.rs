@@ -661,7 +661,14 @@ async fn handle(
         "editmessagetext" | "editmessagecaption" | "editmessagereplymarkup" => {
             edit_message(&api_method, p)
         }
+        "createinvoicelink" => ok(json!(format!(
+            "https://t.me/$invoice-{}",
+            param_str(p, "payload").unwrap_or_default().len()
+        ))),
         "answercallbackquery"
+        | "answerprecheckoutquery"
+        | "edituserstarsubscription"
+        | "refundstarpayment"
         | "sendchataction"
         | "setmycommands"
         | "deletemycommands"

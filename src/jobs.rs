@@ -383,6 +383,20 @@ async fn execute(job: Job, ctx: &mut JobContext<'_>) -> Result<(), JobError> {
                         .await?;
                     Ok(())
                 }
+                Ok(SyncOutcome::OverPlan {
+                    provider,
+                    full,
+                    first: true,
+                }) => {
+                    let text = ctx.app.i18n.render(
+                        locale,
+                        &full
+                            .refusal(&ctx.app.i18n, locale, "sync-over-plan")
+                            .arg("provider", provider.label()),
+                    );
+                    ctx.send(&destination, Reply::text(text)).await?;
+                    Ok(())
+                }
                 Ok(_) => Ok(()),
                 Err(SyncError::Later(why)) => Err(JobError::Retry(anyhow::anyhow!(why))),
                 Err(SyncError::QuotaSpent) => Err(JobError::Retry(anyhow::anyhow!(

@@ -22,3 +22,14 @@ sync-result-busy = { $provider }: a sync is already running. Its numbers will be
 sync-result-skipped = { $provider }: nothing to sync for this connection yet.
 sync-result-failed = { $provider }: something went wrong on our side. The daily sync will try again.
 sync-reconnect-provider = Reconnect { $provider }
+sync-result-over-plan = { $provider }: not synced, because your plan syncs { $limit ->
+        [one] one platform
+       *[other] { $limit } platforms
+    }. Its numbers so far are kept; /plan says what the next plan gives.
+sync-over-plan = Your { $plan } plan syncs { $limit ->
+        [one] one platform
+       *[other] { $limit } platforms
+    } through their accounts, so I stopped syncing { $provider }. Its numbers so far are kept and still show in /stats. { $more ->
+        [0] Disconnect another platform with /disconnect to sync { $provider } again.
+       *[other] Move to the { $next } plan ({ $more } platforms) with /upgrade, or disconnect another platform with /disconnect, to sync { $provider } again.
+    }

@@ -22,3 +22,14 @@ sync-result-busy = { $provider } : une synchronisation est déjà en cours. Ses 
 sync-result-skipped = { $provider } : rien à synchroniser pour cette connexion pour l'instant.
 sync-result-failed = { $provider } : un problème est survenu de notre côté. La synchronisation quotidienne réessaiera.
 sync-reconnect-provider = Reconnecter { $provider }
+sync-result-over-plan = { $provider } : non synchronisé, car votre offre synchronise { $limit ->
+        [one] une plateforme
+       *[other] { $limit } plateformes
+    }. Ses chiffres déjà reçus sont conservés ; /plan indique ce que donne l’offre suivante.
+sync-over-plan = Votre offre { $plan } synchronise { $limit ->
+        [one] une plateforme
+       *[other] { $limit } plateformes
+    } par leur compte : j’ai donc arrêté de synchroniser { $provider }. Ses chiffres déjà reçus sont conservés et restent visibles dans /stats. { $more ->
+        [0] Déconnectez une autre plateforme avec /disconnect pour synchroniser { $provider } à nouveau.
+       *[other] Passez à l’offre { $next } ({ $more } plateformes) avec /upgrade, ou déconnectez une autre plateforme avec /disconnect, pour synchroniser { $provider } à nouveau.
+    }

@@ -86,6 +86,9 @@ fn line(provider: Provider, report: &Report) -> Msg {
         Report::ProviderDown => msg("sync-result-provider-down").arg("provider", p),
         Report::Busy => msg("sync-result-busy").arg("provider", p),
         Report::Skipped => msg("sync-result-skipped").arg("provider", p),
+        Report::OverPlan { limit } => msg("sync-result-over-plan")
+            .arg("provider", p)
+            .arg("limit", *limit),
         Report::Failed => msg("sync-result-failed").arg("provider", p),
     }
 }

@@ -204,6 +204,40 @@ pub async fn count_connected(db: impl PgExecutor<'_>, account: AccountId) -> sql
     .await
 }
 
+/// Whether a connection is among the account's first `limit` OAuth connections (by age): the
+/// ones its plan keeps syncing.
+pub async fn within_plan(
+    db: impl PgExecutor<'_>,
+    account: AccountId,
+    id: Uuid,
+    limit: i64,
+) -> sqlx::Result<bool> {
+    let rank: Option<i64> = sqlx::query_scalar(
+        "SELECT rank FROM (
+             SELECT id, row_number() OVER (ORDER BY created_at, id) AS rank FROM platforms
+             WHERE user_id = $1 AND source = 'oauth' AND status <> 'disconnected') ranked
+         WHERE id = $2",
+    )
+    .bind(account.0)
+    .bind(id)
+    .fetch_optional(db)
+    .await?;
+    Ok(rank.is_some_and(|r| r <= limit))
+}
+
+/// Notes that a connection is beyond its plan; true only the first time (until it syncs again).
+pub async fn mark_over_plan(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<bool> {
+    Ok(sqlx::query(
+        "UPDATE platforms SET last_sync_error = 'over_plan', updated_at = now()
+         WHERE id = $1 AND last_sync_error IS DISTINCT FROM 'over_plan'",
+    )
+    .bind(id)
+    .execute(db)
+    .await?
+    .rows_affected()
+        == 1)
+}
+
 /// Whether the account already holds an OAuth connection to `provider` (a reconnect then
 /// replaces it rather than adding one).
 pub async fn has_connection(

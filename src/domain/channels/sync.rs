@@ -35,10 +35,12 @@ use secrecy::{ExposeSecret, SecretString};
 use uuid::Uuid;
 
 use crate::app::App;
+use crate::bot::AccountId;
 use crate::clients::{ProviderError, google};
 use crate::db;
 use crate::db::channels::{DayMetrics, PlatformRow};
 use crate::domain::channels::{Provider, open_tokens, quota_day, seal_token};
+use crate::domain::plans;
 
 /// Days fetched on a first sync; later syncs go back a few days before the last one, since
 /// Analytics fills in days late.
@@ -57,6 +59,13 @@ pub enum SyncOutcome {
     NeedsReconnect { provider: Provider, first: bool },
     /// Not an active OAuth connection (gone, disconnected, demo, manual, already dead).
     Skipped,
+    /// Beyond the plan's connected platforms (after a downgrade): not synced, its numbers kept;
+    /// `first` is true only the first time (tell the creator then).
+    OverPlan {
+        provider: Provider,
+        full: plans::Full,
+        first: bool,
+    },
 }
 
 /// A failed sync the job should retry later (429/5xx, budget spent, transport).
@@ -113,6 +122,24 @@ pub async fn run(app: &App, connection: Uuid) -> Result<SyncOutcome, SyncError> 
     };
     if row.source != "oauth" || row.status != "active" {
         return Ok(SyncOutcome::Skipped);
+    }
+    // After a downgrade the oldest connections up to the plan's count keep syncing; the rest keep
+    // their numbers, read-only, until the creator upgrades or disconnects another.
+    let account = AccountId(row.user_id);
+    let plan = plans::plan_of(&app.db, account).await?;
+    let limit = app.plans.limits(plan).connected_platforms;
+    if !db::channels::within_plan(&app.db, account, row.id, limit).await? {
+        let first = db::channels::mark_over_plan(&app.db, row.id).await?;
+        let full = plans::Full {
+            plan,
+            limit,
+            next: app.plans.next_limit(plan, |l| l.connected_platforms),
+        };
+        return Ok(SyncOutcome::OverPlan {
+            provider,
+            full,
+            first,
+        });
     }
     let step = match provider {
         Provider::YouTube => sync_youtube(app, &row).await?,

@@ -47,6 +47,10 @@ pub enum Report {
     Busy,
     /// Nothing this version syncs for that connection.
     Skipped,
+    /// Beyond the plan's connected platforms (`limit`): not synced, numbers kept.
+    OverPlan {
+        limit: i64,
+    },
     /// A fault on our side (logged).
     Failed,
 }
@@ -68,6 +72,9 @@ pub async fn now(app: &App, row: &PlatformRow) -> anyhow::Result<Report> {
         }
         Guarded::Ran(Ok(SyncOutcome::NeedsReconnect { .. })) => Report::NeedsReconnect,
         Guarded::Ran(Ok(SyncOutcome::Skipped)) => Report::Skipped,
+        Guarded::Ran(Ok(SyncOutcome::OverPlan { full, .. })) => {
+            Report::OverPlan { limit: full.limit }
+        }
         Guarded::Ran(Err(SyncError::QuotaSpent)) => Report::QuotaSpent,
         Guarded::Ran(Err(SyncError::Later(why))) => {
             tracing::warn!(connection = %row.id, %why, "sync on request must wait");

@@ -764,3 +764,66 @@ async fn the_plan_limits_connected_platforms_before_and_after_consent() {
     }
     h.consent("u1", "youtube").await;
 }
+
+/// After a downgrade, connections beyond the plan's count (the newest first) stop syncing with
+/// one message, keep their numbers, and sync again once the plan has room.
+#[tokio::test]
+async fn connections_beyond_the_plan_after_a_downgrade_stop_syncing_and_keep_their_numbers() {
+    let h = harness().await;
+    let q = connect(&h, "u1").await;
+    let (status, page) = callback(&h, "youtube", &format!("code=c&state={}", q["state"])).await;
+    assert_eq!(status, 200, "{page}");
+    drain(&h.t).await;
+    // A TikTok connection made on the Creator plan, with a day of numbers; then back to free.
+    sqlx::query(
+        "INSERT INTO platforms (user_id, provider, source, external_id, display_name, created_at)
+         SELECT user_id, 'tiktok', 'oauth', 'open-id', 'Lena on TikTok', now() + interval '1 s'
+         FROM platforms WHERE provider = 'youtube'",
+    )
+    .execute(&h.t.db.pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO analytics (platform_id, day, views, source)
+         SELECT id, current_date - 1, 420, 'api' FROM platforms WHERE provider = 'tiktok'",
+    )
+    .execute(&h.t.db.pool)
+    .await
+    .unwrap();
+    let before = h.sent_texts().len();
+
+    for key in ["day-1", "day-2"] {
+        super::enqueue_sync(&h.t, "tiktok", key).await;
+        drain(&h.t).await;
+    }
+    let told: Vec<String> = h.sent_texts()[before..].to_vec();
+    assert_eq!(
+        told,
+        vec![
+            "Your Free plan syncs one platform through their accounts, so I stopped syncing \
+             TikTok. Its numbers so far are kept and still show in /stats. Move to the Creator \
+             plan (3 platforms) with /upgrade, or disconnect another platform with /disconnect, \
+             to sync TikTok again."
+        ],
+        "told once"
+    );
+    assert_eq!(
+        count(
+            &h.t,
+            "SELECT count(*) FROM analytics a JOIN platforms p ON p.id = a.platform_id
+             WHERE p.provider = 'tiktok' AND a.views = 420"
+        )
+        .await,
+        1,
+        "numbers kept"
+    );
+    // /sync says so too, and the older YouTube connection still syncs.
+    let r = say(&h.t, "u1", "/sync").await;
+    let summary = r.replies.lock().unwrap().last().unwrap().blocks.join("\n");
+    assert!(
+        summary.contains("TikTok: not synced, because your plan syncs one platform"),
+        "{summary}"
+    );
+    assert!(summary.contains("YouTube: "), "{summary}");
+    assert!(!summary.contains("YouTube: not synced"), "{summary}");
+}

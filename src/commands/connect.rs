@@ -36,11 +36,10 @@ pub async fn offer(
             Start::NotConfigured => Reply::text(tr(
                 msg("connect-not-configured").arg("provider", provider.label())
             )),
-            Start::PlanFull(full) => Reply::text(tr(full.refusal(
-                &app.i18n,
-                inv.locale,
-                "connect-plan-limit",
-            ))),
+            Start::PlanFull(full) => {
+                let refusal = full.refusal(&app.i18n, inv.locale, "connect-plan-limit");
+                return super::plan::refuse_at_limit(app, inv, refusal, r).await;
+            }
         };
     r.send(reply.private()).await?;
     Ok(())

@@ -88,9 +88,9 @@ async fn on(app: &App, inv: &Invocation, request: OnRequest, r: &dyn Responder) 
         )
         .await?
     {
-        return Err(full
-            .refusal(&app.i18n, inv.locale, "digest-plan-limit")
-            .into());
+        tx.rollback().await?;
+        let refusal = full.refusal(&app.i18n, inv.locale, "digest-plan-limit");
+        return super::plan::refuse_at_limit(app, inv, refusal, r).await;
     }
     let send_at = request
         .time

@@ -73,9 +73,10 @@ async fn renewal(app: &App, inv: &Invocation) -> anyhow::Result<Option<String>> 
         .map(|at| app.i18n.render(inv.locale, &msg(key).arg("date", date(at)))))
 }
 
-/// Refuses a limited action with `refusal` and, where the next plan can be bought from this
-/// platform (Stripe on Discord and the console, Stars on Telegram), an "Upgrade" button leading to the `/upgrade` flow for the next
-/// plan up.
+/// Refuses a limited action (a monthly limit, or a held one: connections, digest destinations,
+/// history depth) with `refusal` and, where the next plan can be bought from this platform
+/// (Stripe on Discord and the console, Stars on Telegram), an "Upgrade" button leading to the
+/// `/upgrade` flow for the next plan up.
 pub async fn refuse_at_limit(
     app: &App,
     inv: &Invocation,

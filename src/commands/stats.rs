@@ -52,9 +52,8 @@ pub async fn show(
             limit: history,
             next: app.plans.next_limit(plan, |l| l.history_days),
         };
-        return Err(full
-            .refusal(&app.i18n, inv.locale, "stats-plan-history")
-            .into());
+        let refusal = full.refusal(&app.i18n, inv.locale, "stats-plan-history");
+        return super::plan::refuse_at_limit(app, inv, refusal, r).await;
     }
     let provider = platform.and_then(Provider::parse);
     r.typing().await.ok();

@@ -376,3 +376,21 @@ async fn at_the_invoice_limit_discord_gets_an_upgrade_button_and_no_invoice() {
         )]
     );
 }
+
+/// Held limits (history depth here; connections and digest destinations share the path) offer
+/// the same Upgrade button as monthly ones.
+#[tokio::test]
+async fn a_history_limit_offers_the_upgrade_button_too() {
+    let b = billing_with(&[]).await;
+    account(&b.t, Platform::Console, "alex").await;
+    let r = run(&b.t, Platform::Console, "alex", "/stats 90d").await;
+    assert!(
+        r.texts()[0].starts_with("Your Free plan keeps 28 days of history"),
+        "{:?}",
+        r.texts()
+    );
+    let ids = r.last_action_ids();
+    assert_eq!(ids.len(), 1, "one Upgrade button");
+    let r = press(&b.t, Platform::Console, "alex", &ids[0]).await;
+    assert_eq!(links(&r)[0].1, fake::CHECKOUT_URL);
+}

@@ -125,44 +125,14 @@ pub async fn delete_all(db: impl PgExecutor<'_>, account: AccountId) -> sqlx::Re
         .rows_affected())
 }
 
-/// Linking: `from`'s deals move onto `into`. When `into` has ever numbered a deal, they are
-/// renumbered after the higher of its counter and its highest deal, in their order (a number
-/// handed out once is never handed out again); otherwise they keep their numbers. The survivor's
-/// counter follows. Invoices point at deals by id, so they follow untouched.
+/// Linking: `from`'s deals move onto `into`, renumbered after the survivor's numbers when it has
+/// any (`numbers::move_numbered`). Invoices point at deals by id, so they follow untouched.
 pub async fn merge(
     db: &mut sqlx::PgConnection,
     from: AccountId,
     into: AccountId,
 ) -> sqlx::Result<Vec<super::numbers::Moved>> {
-    let moved = sqlx::query_as(
-        "WITH base AS (
-             SELECT GREATEST(
-                 COALESCE((SELECT last_number FROM object_numbers
-                           WHERE user_id = $2 AND kind = 'deal'), 0),
-                 COALESCE((SELECT max(number) FROM partnerships WHERE user_id = $2), 0)) AS n
-         ), moved AS (
-             SELECT id, number AS old, row_number() OVER (ORDER BY number) AS rn
-             FROM partnerships WHERE user_id = $1
-         )
-         UPDATE partnerships p SET user_id = $2, updated_at = now(),
-             number = CASE WHEN base.n = 0 THEN p.number ELSE base.n + moved.rn END
-         FROM base, moved WHERE p.id = moved.id
-         RETURNING moved.old AS old, p.number AS new, p.brand AS label",
-    )
-    .bind(from.0)
-    .bind(into.0)
-    .fetch_all(&mut *db)
-    .await?;
-    sqlx::query(
-        "INSERT INTO object_numbers (user_id, kind, last_number)
-         SELECT $1, 'deal', max(number) FROM partnerships WHERE user_id = $1 HAVING count(*) > 0
-         ON CONFLICT (user_id, kind) DO UPDATE
-         SET last_number = GREATEST(object_numbers.last_number, excluded.last_number)",
-    )
-    .bind(into.0)
-    .execute(&mut *db)
-    .await?;
-    Ok(moved)
+    super::numbers::move_numbered(db, "partnerships", "deal", "brand", from, into).await
 }
 
 /// Replaces a deal's fields (issued invoices keep their own snapshot).

@@ -402,9 +402,8 @@ pub async fn erase(db: &mut sqlx::PgConnection, account: AccountId) -> sqlx::Res
 /// survivor also has (same provider) is pointed at the survivor's copy of that video, which the
 /// channels' merge creates right after (the foreign key is checked at commit).
 ///
-/// Numbers: when `into` has ever numbered an idea, `from`'s ideas are renumbered after the higher
-/// of its counter and its highest idea, in their order, and the counter follows; otherwise they
-/// keep their numbers (and `db::numbers::merge` carries `from`'s counter over).
+/// Numbers: as `numbers::move_numbered` says (and `db::numbers::merge` carries `from`'s counter
+/// over).
 pub async fn merge(
     db: &mut sqlx::PgConnection,
     from: AccountId,
@@ -422,34 +421,8 @@ pub async fn merge(
     .bind(into.0)
     .execute(&mut *db)
     .await?;
-    let moved = sqlx::query_as(
-        "WITH base AS (
-             SELECT GREATEST(
-                 COALESCE((SELECT last_number FROM object_numbers
-                           WHERE user_id = $2 AND kind = 'idea'), 0),
-                 COALESCE((SELECT max(number) FROM ai_ideas WHERE user_id = $2), 0)) AS n
-         ), moved AS (
-             SELECT id, number AS old, row_number() OVER (ORDER BY number) AS rn
-             FROM ai_ideas WHERE user_id = $1
-         )
-         UPDATE ai_ideas a SET user_id = $2, updated_at = now(),
-             number = CASE WHEN base.n = 0 THEN a.number ELSE base.n + moved.rn END
-         FROM base, moved WHERE a.id = moved.id
-         RETURNING moved.old AS old, a.number AS new, a.title AS label",
-    )
-    .bind(from.0)
-    .bind(into.0)
-    .fetch_all(&mut *db)
-    .await?;
-    sqlx::query(
-        "INSERT INTO object_numbers (user_id, kind, last_number)
-         SELECT $1, 'idea', max(number) FROM ai_ideas WHERE user_id = $1 HAVING count(*) > 0
-         ON CONFLICT (user_id, kind) DO UPDATE
-         SET last_number = GREATEST(object_numbers.last_number, excluded.last_number)",
-    )
-    .bind(into.0)
-    .execute(&mut *db)
-    .await?;
+    let moved =
+        super::numbers::move_numbered(&mut *db, "ai_ideas", "idea", "title", from, into).await?;
     // One conversation per chat: the survivor's own wins.
     super::merge_per_chat(&mut *db, "idea_conversations", from, into).await?;
     sqlx::query("UPDATE ai_requests SET user_id = $2 WHERE user_id = $1")

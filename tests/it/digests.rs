@@ -474,9 +474,9 @@ async fn a_digest_queued_for_an_earlier_day_is_dropped_not_sent_late() {
     );
 }
 
-#[tokio::test]
-async fn an_unreachable_destination_pauses_its_digest_and_the_creator_hears_elsewhere() {
-    let t = app().await;
+/// `creators` creators with a due DM digest who also post it in group -100, which removed the
+/// bot; the digests are scheduled and run. Returns what the notifier saw.
+async fn group_that_removed_the_bot(t: &TestApp, creators: i64) -> Arc<Counting> {
     let notifier = Arc::new(Counting {
         unreachable: vec!["-100".into()],
         ..Counting::default()
@@ -484,8 +484,7 @@ async fn an_unreachable_destination_pauses_its_digest_and_the_creator_hears_else
     t.app
         .notifiers
         .register(Platform::Telegram, notifier.clone());
-    due_subscriptions(&t, 1).await;
-    // The same creator's second destination, a group that removed the bot.
+    due_subscriptions(t, creators).await;
     sqlx::query(
         "INSERT INTO digest_subscriptions (user_id, platform, chat_id, shared, locale, send_at,
              time_zone, last_local_date)
@@ -496,7 +495,15 @@ async fn an_unreachable_destination_pauses_its_digest_and_the_creator_hears_else
     .await
     .unwrap();
     jobs::schedule_digests(&t.app, Utc::now()).await.unwrap();
-    run_until_idle(&t, &["w"]).await;
+    run_until_idle(t, &["w"]).await;
+    notifier
+}
+
+#[tokio::test]
+async fn an_unreachable_destination_pauses_its_digest_and_the_creator_hears_elsewhere() {
+    let t = app().await;
+    // The same creator's second destination, a group that removed the bot.
+    let notifier = group_that_removed_the_bot(&t, 1).await;
     let (status, reason): (String, Option<String>) = sqlx::query_as(
         "SELECT status, paused_reason FROM digest_subscriptions WHERE chat_id = '-100'",
     )
@@ -537,26 +544,8 @@ async fn an_unreachable_destination_pauses_its_digest_and_the_creator_hears_else
 #[tokio::test]
 async fn a_shared_group_that_removed_the_bot_pauses_every_digest_there_and_tells_each_creator() {
     let t = app().await;
-    let notifier = Arc::new(Counting {
-        unreachable: vec!["-100".into()],
-        ..Counting::default()
-    });
-    t.app
-        .notifiers
-        .register(Platform::Telegram, notifier.clone());
-    due_subscriptions(&t, 2).await;
     // Both creators also post their digest in one group, which then removed the bot.
-    sqlx::query(
-        "INSERT INTO digest_subscriptions (user_id, platform, chat_id, shared, locale, send_at,
-             time_zone, last_local_date)
-         SELECT user_id, 'telegram', '-100', true, 'en', '00:00', 'UTC', NULL
-         FROM digest_subscriptions",
-    )
-    .execute(&t.db.pool)
-    .await
-    .unwrap();
-    jobs::schedule_digests(&t.app, Utc::now()).await.unwrap();
-    run_until_idle(&t, &["w"]).await;
+    let notifier = group_that_removed_the_bot(&t, 2).await;
 
     assert_eq!(
         count(

@@ -285,6 +285,26 @@ async fn exchange(
     }
 }
 
+/// Tells the chat the connection was refused (the browser's page says it too).
+async fn refused_in_chat(
+    app: &App,
+    destination: &Destination,
+    provider: Provider,
+    key: &str,
+    text: &str,
+) {
+    let outcome = app
+        .notifiers
+        .send(&app.db, destination, Reply::text(text.to_owned()))
+        .await;
+    tracing::info!(
+        ?outcome,
+        provider = provider.as_str(),
+        key,
+        "connection refused; the chat was told"
+    );
+}
+
 /// The shared part: state check, exchange (per provider), sealing, storing, telling the chat and
 /// queueing the first sync.
 async fn complete(app: &App, provider: &str, query: &CallbackQuery) -> anyhow::Result<Page> {
@@ -340,16 +360,7 @@ async fn complete(app: &App, provider: &str, query: &CallbackQuery) -> anyhow::R
         } => {
             let text = tr(key);
             if tell_chat {
-                let outcome = app
-                    .notifiers
-                    .send(&app.db, &destination, Reply::text(text.clone()))
-                    .await;
-                tracing::info!(
-                    ?outcome,
-                    provider = provider.as_str(),
-                    key,
-                    "connection refused; the chat was told"
-                );
+                refused_in_chat(app, &destination, provider, key, &text).await;
             }
             return Ok(page(status, "CreatorPilot", &[text]));
         }
@@ -369,19 +380,11 @@ async fn complete(app: &App, provider: &str, query: &CallbackQuery) -> anyhow::R
     if let Room::Full(full) = connection_room(&mut tx, app, account, provider).await? {
         // Another provider was connected since the link was given: nothing is stored.
         tx.rollback().await?;
-        let text = app.i18n.render(
-            locale,
-            &full.refusal(&app.i18n, locale, "connect-plan-limit"),
-        );
-        let outcome = app
-            .notifiers
-            .send(&app.db, &destination, Reply::text(text.clone()))
-            .await;
-        tracing::info!(
-            ?outcome,
-            provider = p,
-            "connection refused by the plan's limit"
-        );
+        let key = "connect-plan-limit";
+        let text = app
+            .i18n
+            .render(locale, &full.refusal(&app.i18n, locale, key));
+        refused_in_chat(app, &destination, provider, key, &text).await;
         return Ok(page(403, "CreatorPilot", &[text]));
     }
     let id = db::channels::connect(

@@ -569,3 +569,73 @@ async fn a_trial_is_offered_at_checkout_and_its_end_is_announced() {
         r.texts()
     );
 }
+
+/// The "done when": a creator at the ideas limit on Telegram, linked to Discord, pays
+/// with Stripe from Discord; once the payment event arrives, brainstorming works again on
+/// Telegram too (one account, one entitlement).
+#[tokio::test]
+async fn paying_on_discord_lifts_the_limit_on_the_linked_telegram_identity() {
+    let ai = crate::ai::fake::FakeAi::start(vec![]).await;
+    let b = billing_with(&[
+        ("OPENAI_BASE_URL", ai.base_url.as_str()),
+        ("OPENAI_API_KEY", "sk-test"),
+    ])
+    .await;
+    at_ideas_limit(&b, Platform::Telegram, "100").await;
+    let refused = run(&b.t, Platform::Telegram, "100", "/ideas cooking").await;
+    assert_eq!(
+        refused.texts(),
+        vec![say(
+            Locale::En,
+            msg("ideas-plan-limit").arg("limit", 10_i64)
+        )]
+    );
+
+    // Link Discord into the Telegram account, then upgrade from Discord.
+    let issued = run(&b.t, Platform::Telegram, "100", "/link")
+        .await
+        .texts()
+        .join("\n");
+    let code = issued
+        .split("code: ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or_else(|| panic!("no code in {issued}"))
+        .to_owned();
+    run(&b.t, Platform::Discord, "42", &format!("/link {code}")).await;
+    let account = account(&b.t, Platform::Telegram, "100").await;
+    assert_eq!(account, super::account(&b.t, Platform::Discord, "42").await);
+    run(&b.t, Platform::Discord, "42", "/upgrade creator").await;
+    let customer: String = sqlx::query_scalar("SELECT stripe_customer_id FROM users WHERE id = $1")
+        .bind(account.0)
+        .fetch_one(&b.t.db.pool)
+        .await
+        .unwrap();
+    b.fake.set_subscription(
+        "sub_linked",
+        &customer,
+        &account.to_string(),
+        "active",
+        CREATOR_PRICE,
+        in_days(30),
+        false,
+    );
+    let body = event(
+        "evt_linked",
+        "checkout.session.completed",
+        completed(account, &customer, "sub_linked"),
+    );
+    assert_eq!(deliver(&b, &body).await, 200);
+    assert_eq!(plan(&b.t, account).await, "creator");
+
+    // Back on Telegram: the model is asked again (nothing refused at the limit).
+    let r = run(&b.t, Platform::Telegram, "100", "/ideas cooking").await;
+    assert_ne!(
+        r.texts(),
+        vec![say(
+            Locale::En,
+            msg("ideas-plan-limit").arg("limit", 10_i64)
+        )]
+    );
+    assert_eq!(ai.requests().len(), 1, "{:?}", r.texts());
+}

@@ -70,3 +70,8 @@ digest-plan-limit = Your { $plan } plan sends the digest to { $limit ->
         [0] Turn one off with /digest off first (/digest status lists them).
        *[other] Turn one off with /digest off (/digest status lists them), or move to the { $next } plan for { $more }: see /plan.
     }
+digest-paused-plan = Your plan sends the digest to { $limit ->
+        [one] one destination
+       *[other] { $limit } destinations
+    }, so I paused the one on { $place } (nothing is deleted). See /plan to get more, or turn another off with /digest off and resume this one with /digest on there.
+digest-status-plan = paused: beyond your plan's destinations (/plan)

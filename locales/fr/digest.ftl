@@ -60,7 +60,7 @@ digest-milestone-followers = 🎉 { $platform } a dépassé { $threshold } abonn
 digest-milestone-views = 🎉 « { $title } » a dépassé { $threshold } vues sur { $platform }.
 digest-outperformer = 🚀 « { $title } » ({ $platform }) : { $views } vues à { $days } jours, { $ratio }× vos vues habituelles.
 forget-erased-digests = { $count } abonnements au récap
-digest-plan-limit = Votre offre { $plan } envoie le résumé à { $limit ->
+digest-plan-limit = Votre offre { $plan } envoie le récap à { $limit ->
         [one] une destination
        *[other] { $limit } destinations
     }, déjà { $limit ->
@@ -70,3 +70,8 @@ digest-plan-limit = Votre offre { $plan } envoie le résumé à { $limit ->
         [0] Désactivez-en une avec /digest off d’abord (/digest status les liste).
        *[other] Désactivez-en une avec /digest off (/digest status les liste), ou passez à l’offre { $next } pour { $more } : voir /plan.
     }
+digest-paused-plan = Votre offre envoie le récap à { $limit ->
+        [one] une destination
+       *[other] { $limit } destinations
+    } : j’ai donc mis en pause celui sur { $place } (rien n’est supprimé). Voyez /plan pour en avoir plus, ou désactivez-en un autre avec /digest off et relancez celui-ci avec /digest on là-bas.
+digest-status-plan = en pause : au-delà des destinations de votre offre (/plan)

@@ -247,6 +247,7 @@ async fn status(app: &App, inv: &Invocation, r: &dyn Responder) -> CommandResult
                 )
             }
             (_, Some("unreachable")) => app.i18n.tr(inv.locale, "digest-status-unreachable"),
+            (_, Some("plan")) => app.i18n.tr(inv.locale, "digest-status-plan"),
             _ => app.i18n.tr(inv.locale, "digest-status-paused"),
         };
         lines.push(

@@ -110,6 +110,27 @@ pub async fn count_active(db: impl PgExecutor<'_>, account: AccountId) -> sqlx::
     .await
 }
 
+/// Whether a subscription is among the account's first `limit` active ones (by age): the ones
+/// its plan keeps serving.
+pub async fn within_plan(
+    db: impl PgExecutor<'_>,
+    account: AccountId,
+    id: Uuid,
+    limit: i64,
+) -> sqlx::Result<bool> {
+    let rank: Option<i64> = sqlx::query_scalar(
+        "SELECT rank FROM (
+             SELECT id, row_number() OVER (ORDER BY created_at, id) AS rank
+             FROM digest_subscriptions WHERE user_id = $1 AND status = 'active') ranked
+         WHERE id = $2",
+    )
+    .bind(account.0)
+    .bind(id)
+    .fetch_optional(db)
+    .await?;
+    Ok(rank.is_some_and(|r| r <= limit))
+}
+
 /// Pauses one subscription, or every one of the account when `id` is `None`. Returns how many
 /// were active.
 pub async fn pause(

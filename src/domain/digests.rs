@@ -156,6 +156,23 @@ pub async fn due_subscription(
     if sub.status != "active" {
         return Ok(None);
     }
+    // After a downgrade the oldest destinations up to the plan's count keep their digest; the
+    // others are paused (kept, resumed with /digest on once the plan has room) and the creator
+    // is told once.
+    let account = AccountId(sub.user_id);
+    let limit = app
+        .plans
+        .limits(plans::plan_of(&app.db, account).await?)
+        .digest_destinations;
+    if !db::digests::within_plan(&app.db, account, sub.id, limit).await? {
+        db::digests::pause(&app.db, account, Some(sub.id), "plan").await?;
+        let message = msg("digest-paused-plan").arg("limit", limit).arg(
+            "place",
+            Platform::parse(&sub.platform).map_or("", Platform::label),
+        );
+        tell_paused(&app.db, &sub, message).await?;
+        return Ok(None);
+    }
     if schedule::local_date(now, zone_of(&sub)) != local_date {
         tracing::info!(subscription = %id, %local_date, "dropped a digest older than today");
         return Ok(None);
@@ -178,16 +195,24 @@ pub fn unreachable_hook() -> crate::bot::notifier::UnreachableHook {
                 );
             }
             for sub in &paused {
-                tell_paused(db, sub).await?;
+                let message = msg("digest-paused-unreachable").arg(
+                    "platform",
+                    Platform::parse(&sub.platform).map_or("", Platform::label),
+                );
+                tell_paused(db, sub, message).await?;
             }
             Ok(())
         })
     })
 }
 
-/// Tells the creator of a paused subscription, once a day, through another of their active
-/// subscriptions when there is one.
-async fn tell_paused(db_pool: &sqlx::PgPool, paused: &Subscription) -> anyhow::Result<()> {
+/// Tells the creator of a paused subscription why (`message`), once a day, through another of
+/// their active subscriptions when there is one.
+async fn tell_paused(
+    db_pool: &sqlx::PgPool,
+    paused: &Subscription,
+    message: Msg,
+) -> anyhow::Result<()> {
     let account = AccountId(paused.user_id);
     let others = db::digests::list(db_pool, account).await?;
     let Some(other) = others
@@ -206,10 +231,7 @@ async fn tell_paused(db_pool: &sqlx::PgPool, paused: &Subscription) -> anyhow::R
             chat_id: other.chat_id.clone(),
         },
         locale: Locale::from_tag(&other.locale).unwrap_or_default(),
-        message: msg("digest-paused-unreachable").arg(
-            "platform",
-            Platform::parse(&paused.platform).map_or("", Platform::label),
-        ),
+        message,
     };
     let local_date = schedule::local_date(Utc::now(), zone_of(paused));
     let key = format!("notice:digest_paused:{}:{local_date}", paused.id);

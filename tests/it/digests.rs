@@ -485,15 +485,16 @@ async fn group_that_removed_the_bot(t: &TestApp, creators: i64) -> Arc<Counting>
         .notifiers
         .register(Platform::Telegram, notifier.clone());
     due_subscriptions(t, creators).await;
-    sqlx::query(
+    // A second destination needs a paid plan (the free plan serves one).
+    for sql in [
+        "UPDATE users SET plan = 'creator'",
         "INSERT INTO digest_subscriptions (user_id, platform, chat_id, shared, locale, send_at,
              time_zone, last_local_date)
          SELECT user_id, 'telegram', '-100', true, 'en', '00:00', 'UTC', NULL
          FROM digest_subscriptions",
-    )
-    .execute(&t.db.pool)
-    .await
-    .unwrap();
+    ] {
+        sqlx::query(sql).execute(&t.db.pool).await.unwrap();
+    }
     jobs::schedule_digests(&t.app, Utc::now()).await.unwrap();
     run_until_idle(t, &["w"]).await;
     notifier
@@ -565,6 +566,53 @@ async fn a_shared_group_that_removed_the_bot_pauses_every_digest_there_and_tells
             .count();
         assert_eq!(told, 1, "creator {dm}: {:?}", sent[dm]);
     }
+}
+
+#[tokio::test]
+async fn after_a_downgrade_destinations_beyond_the_plan_are_paused_not_sent() {
+    let t = app().await;
+    let notifier = Arc::new(Counting::default());
+    t.app
+        .notifiers
+        .register(Platform::Telegram, notifier.clone());
+    due_subscriptions(&t, 1).await;
+    // A group digest added on a paid plan, a day after the DM one; then back to free.
+    sqlx::query(
+        "INSERT INTO digest_subscriptions (user_id, platform, chat_id, shared, locale, send_at,
+             time_zone, last_local_date, created_at)
+         SELECT user_id, 'telegram', '-100', true, 'en', '00:00', 'UTC', NULL,
+                created_at + interval '1 day'
+         FROM digest_subscriptions",
+    )
+    .execute(&t.db.pool)
+    .await
+    .unwrap();
+    jobs::schedule_digests(&t.app, Utc::now()).await.unwrap();
+    run_until_idle(&t, &["w"]).await;
+
+    let sent = notifier.sent.lock().unwrap().clone();
+    assert!(
+        !sent.contains_key("-100"),
+        "nothing sent beyond the plan: {sent:?}"
+    );
+    let dm = &sent["1"];
+    assert_eq!(dm.len(), 2, "the digest and one notice: {dm:?}");
+    assert!(
+        dm.iter().any(|m| m.starts_with(
+            "Your plan sends the digest to one destination, so I paused the one on Telegram"
+        )),
+        "{dm:?}"
+    );
+    let (status, reason): (String, Option<String>) = sqlx::query_as(
+        "SELECT status, paused_reason FROM digest_subscriptions WHERE chat_id = '-100'",
+    )
+    .fetch_one(&t.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        (status.as_str(), reason.as_deref()),
+        ("paused", Some("plan"))
+    );
 }
 
 mod summary {

@@ -91,11 +91,19 @@ async fn wait_for_count(t: &TestApp, what: &str, sql: &str, expected: i64, withi
 
 /// A creator with digests due now (00:00 UTC, never sent), one per `(platform, chat, locale)`.
 async fn creator(t: &TestApp, name: &str, subscriptions: &[(&str, &str, &str)]) -> AccountId {
-    let id: Uuid = sqlx::query_scalar("INSERT INTO users (name) VALUES ($1) RETURNING id")
-        .bind(name)
-        .fetch_one(&t.db.pool)
-        .await
-        .unwrap();
+    // A plan with room for every destination listed (the free plan serves one).
+    let plan = if subscriptions.len() > 1 {
+        "pro"
+    } else {
+        "free"
+    };
+    let id: Uuid =
+        sqlx::query_scalar("INSERT INTO users (name, plan) VALUES ($1, $2) RETURNING id")
+            .bind(name)
+            .bind(plan)
+            .fetch_one(&t.db.pool)
+            .await
+            .unwrap();
     for (platform, chat, locale) in subscriptions {
         // A Telegram group, or a Discord server channel: not the creator's DM.
         let shared = match *platform {

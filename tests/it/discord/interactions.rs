@@ -304,4 +304,23 @@ async fn deal_add_is_a_modal_then_continue_buttons_open_the_next_pages() {
     assert_eq!(email, "billing@nord.example");
     assert_eq!(notes, "Two videos");
     assert_eq!(deliverable, "integration");
+
+    // A bad SIREN on page 2 is refused at the end with the sentence, and nothing is stored.
+    let add = json!([{ "name": "add", "type": 1, "options": [] }]);
+    h.post(&fake::command("deal", add, "43", "fr")).await;
+    h.post(&fake::modal_submit(&page1, "43", "fr")).await;
+    let bad = ["Nord SAS", "", "123456789", "", ""];
+    let (_, next) = h.post(&fake::modal_submit(&bad, "43", "fr")).await;
+    assert_eq!(content(&next), "Un nouveau partenariat (3/3)", "{next}");
+    let (_, refused) = h.post(&fake::modal_submit(&[""], "43", "fr")).await;
+    let expected = h.t.app.i18n.render(
+        creatorpilot::i18n::Locale::Fr,
+        &creatorpilot::i18n::msg("profile-invalid-siret").arg("value", "123456789"),
+    );
+    assert_eq!(content(&refused), expected);
+    let count: i64 = sqlx::query_scalar("SELECT count(*) FROM partnerships")
+        .fetch_one(&h.t.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(count, 1);
 }

@@ -256,13 +256,19 @@ impl Reply {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MessageId(pub String);
 
-/// A question the engine asks: one field (`ask`) or a form of up to five.
+/// A question the engine asks: one field (`ask`) or one page (up to five fields) of a form.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QuestionView {
     pub title: String,
+    /// The fields of the page shown now.
     pub fields: Vec<FieldView>,
-    /// Text front ends ask one field at a time: the field asked now.
+    /// Text front ends ask one field at a time: the field asked now, within the page.
     pub current: usize,
+    /// Set when this page follows a page just answered: Discord shows a button with this label
+    /// that opens the page as a modal (a modal cannot answer a modal).
+    pub continue_label: Option<String>,
+    /// Text front ends: the current field's choices, and Cancel, as buttons.
+    pub buttons: Vec<Button>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

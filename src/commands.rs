@@ -161,6 +161,13 @@ pub async fn run(
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum ButtonAction {
+    /// A choice offered at step `field` of the pending question.
+    AnswerQuestion {
+        field: usize,
+        value: String,
+    },
+    /// Abandons the pending question.
+    CancelQuestion,
     ConfirmForget,
     CancelForget,
     SetLanguage {
@@ -233,7 +240,9 @@ impl ButtonAction {
             | ButtonAction::CancelDisconnect
             | ButtonAction::DeleteIdea { .. }
             | ButtonAction::SaveIdea { .. }
-            | ButtonAction::DiscardIdea => true,
+            | ButtonAction::DiscardIdea
+            | ButtonAction::AnswerQuestion { .. }
+            | ButtonAction::CancelQuestion => true,
             ButtonAction::SetLanguage { .. }
             | ButtonAction::Reconnect { .. }
             | ButtonAction::FullStats
@@ -277,6 +286,20 @@ pub async fn on_button(
         ButtonAction::ExpandIdea { idea, niche } => ideas::expand(app, inv, idea, niche, r).await,
         ButtonAction::MoreLikeIdea { idea } => ideas::more_like(app, inv, idea, r).await,
         ButtonAction::DiscardIdea => ideas::discard(app, inv, r).await,
+        ButtonAction::AnswerQuestion { field, value } => {
+            match crate::bot::questions::answer_choice(app, inv, r, field, &value).await?? {
+                crate::bot::questions::Answered::Complete { purpose, answers } => {
+                    on_answers(app, inv, purpose, answers, r).await
+                }
+                _ => Ok(()),
+            }
+        }
+        ButtonAction::CancelQuestion => {
+            crate::bot::questions::cancel(app, inv).await?;
+            let text = app.i18n.tr(inv.locale, "question-cancelled");
+            r.send(Reply::text(text).private()).await?;
+            Ok(())
+        }
         ButtonAction::RefineIdeas => ideas::ask_refinement(app, inv, r).await,
         ButtonAction::PauseDigest { subscription } => {
             digest::pause_button(app, inv, subscription, r).await

@@ -27,6 +27,10 @@ button-already-used = That was already done: this button works only once.
 question-optional-hint = (send - to skip)
 question-answer-required = I need an answer here: type it, or send a command to do something else.
 question-expired = This form has expired. Run the command again to start over.
+question-page-title = { $title } ({ $page }/{ $pages })
+question-continue = Continue
+question-cancel = Cancel
+question-cancelled = Cancelled: nothing was saved. Run the command again whenever you like.
 
 free-text-hint = Commands start with a slash, like /help. Send /help to see everything I can do.
 

@@ -27,6 +27,10 @@ button-already-used = C'est déjà fait : ce bouton ne fonctionne qu'une fois.
 question-optional-hint = (envoyez - pour passer)
 question-answer-required = J'ai besoin d'une réponse ici : tapez-la, ou envoyez une commande pour faire autre chose.
 question-expired = Ce formulaire a expiré. Relancez la commande pour recommencer.
+question-page-title = { $title } ({ $page }/{ $pages })
+question-continue = Continuer
+question-cancel = Annuler
+question-cancelled = Annulé : rien n'a été enregistré. Relancez la commande quand vous voulez.
 
 free-text-hint = Les commandes commencent par une barre oblique, comme /help. Envoyez /help pour voir tout ce que je sais faire.
 

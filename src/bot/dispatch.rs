@@ -89,12 +89,15 @@ async fn route(app: &App, inv: &Invocation, r: &dyn Responder) -> CommandResult 
             let action = buttons::press(app, inv, id).await??;
             commands::on_button(app, inv, action, r).await
         }
-        Input::Answers(answers) => match questions::answer_all(app, inv, answers.clone()).await?? {
-            Answered::Complete { purpose, answers } => {
-                commands::on_answers(app, inv, purpose, answers, r).await
+        Input::Answers(answers) => {
+            match questions::answer_all(app, inv, r, answers.clone()).await?? {
+                Answered::Complete { purpose, answers } => {
+                    commands::on_answers(app, inv, purpose, answers, r).await
+                }
+                Answered::Progress => Ok(()),
+                Answered::NoQuestion => Err(msg("question-expired").into()),
             }
-            Answered::NoQuestion | Answered::Progress => Err(msg("question-expired").into()),
-        },
+        }
         Input::File(file) => commands::on_file(app, inv, file, r).await,
     }
 }

@@ -2,7 +2,7 @@
 
 use crate::app::App;
 use crate::bot::args::Args;
-use crate::bot::questions::{self, Field, Question};
+use crate::bot::questions::{self, Choice, Field, Question};
 use crate::bot::{CommandResult, Invocation, Reply, Responder};
 use crate::commands::QuestionPurpose;
 use crate::db;
@@ -45,28 +45,77 @@ async fn add(app: &App, inv: &Invocation, args: &Args, r: &dyn Responder) -> Com
     save(app, inv, &input, r).await
 }
 
-/// `/deal add` with no fields: a form (a Discord modal; field by field on text front ends).
+/// Currencies offered as buttons; any other ISO 4217 code can be typed.
+const OFFERED_CURRENCIES: [&str; 5] = ["EUR", "USD", "GBP", "CHF", "CAD"];
+
+/// Deliverable types, with their labels.
+const DELIVERABLES: [(&str, &str); 6] = [
+    ("dedicated_video", "deal-type-dedicated-video"),
+    ("integration", "deal-type-integration"),
+    ("short", "deal-type-short"),
+    ("story", "deal-type-story"),
+    ("post", "deal-type-post"),
+    ("other", "deal-type-other"),
+];
+
+/// `/deal add` with no fields: the deal, then the brand's billing details, then notes (Discord:
+/// one modal a page, a Continue button between; text front ends: field by field, choices and
+/// Cancel as buttons).
 async fn ask(app: &App, inv: &Invocation, r: &dyn Responder) -> CommandResult {
     let optional = |key: &str| Field {
         required: false,
         ..Field::new(msg(key))
     };
+    let currencies = OFFERED_CURRENCIES
+        .iter()
+        .map(|c| Choice {
+            value: (*c).to_owned(),
+            label: None,
+        })
+        .collect();
+    let deliverables = DELIVERABLES
+        .iter()
+        .map(|(value, key)| Choice {
+            value: (*value).to_owned(),
+            label: Some(msg(key)),
+        })
+        .collect();
     let question = Question {
         purpose: QuestionPurpose::Deal,
         title: msg("deal-form-title"),
         fields: vec![
             Field::new(msg("deal-field-brand")),
             Field::new(msg("deal-field-amount")),
-            optional("deal-field-currency"),
-            optional("deal-field-type"),
+            Field {
+                choices: currencies,
+                ..optional("deal-field-currency")
+            },
+            Field {
+                choices: deliverables,
+                ..optional("deal-field-type")
+            },
             optional("deal-field-delivery"),
+            optional("opt-deal-add-buyer_name"),
+            Field {
+                long: true,
+                ..optional("opt-deal-add-buyer_address")
+            },
+            optional("opt-deal-add-buyer_siren"),
+            optional("opt-deal-add-buyer_vat"),
+            optional("opt-deal-add-buyer_email"),
+            Field {
+                long: true,
+                ..optional("opt-deal-add-notes")
+            },
         ],
+        cancellable: true,
     };
     questions::ask_form(app, inv, r, question).await?;
     Ok(())
 }
 
-/// The form's answers: brand, amount, currency, deliverable, delivery date.
+/// The form's answers: brand, amount, currency, deliverable, delivery date, the buyer's legal
+/// name, address, SIREN, VAT number and email, notes.
 pub async fn on_form(
     app: &App,
     inv: &Invocation,
@@ -80,6 +129,12 @@ pub async fn on_form(
         currency: get(2),
         deliverable: get(3),
         delivery: get(4),
+        buyer_name: get(5),
+        buyer_address: get(6),
+        buyer_siren: get(7),
+        buyer_vat: get(8),
+        buyer_email: get(9),
+        notes: get(10),
         ..DealInput::default()
     };
     save(app, inv, &input, r).await

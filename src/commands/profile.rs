@@ -65,6 +65,7 @@ async fn ask(app: &App, inv: &Invocation, r: &dyn Responder) -> CommandResult {
             optional("profile-field-vat"),
             optional("profile-field-iban"),
         ],
+        cancellable: false,
     };
     questions::ask_form(app, inv, r, question).await?;
     Ok(())

@@ -62,9 +62,11 @@ impl Responder for Buffer {
     }
 
     async fn ask(&self, question: &QuestionView) -> anyhow::Result<()> {
-        self.send(Reply::text(text_prompt(question)))
-            .await
-            .map(|_| ())
+        let mut reply = Reply::text(text_prompt(question));
+        for button in &question.buttons {
+            reply = reply.button(button.clone());
+        }
+        self.send(reply).await.map(|_| ())
     }
 
     fn language_chosen(&self, _locale: Locale) {

@@ -797,7 +797,8 @@ async fn reminders_for_late_payments_and_deliveries() {
     assert!(sent2.0.lock().unwrap().is_empty());
 }
 
-/// `/deal add` with no fields asks a form; text front ends take it field by field ("-" skips).
+/// `/deal add` with no fields asks a form; text front ends take it field by field ("-" skips),
+/// with choices and Cancel as numbered buttons.
 async fn deal_form_field_by_field(locale: Locale) {
     let h = ConsoleHarness::new().await;
     let run = h.chat_as(
@@ -807,8 +808,14 @@ async fn deal_form_field_by_field(locale: Locale) {
             "/deal add",
             "Nord",
             "1500",
-            "-",
+            "#2",
             "story",
+            "-",
+            "Nord SAS",
+            "-",
+            "-",
+            "-",
+            "-",
             "-",
             "/deal show 1",
         ],
@@ -819,6 +826,15 @@ async fn deal_form_field_by_field(locale: Locale) {
         "{}",
         run.stdout
     );
+    let cancel = format!("[1] {}", tr(locale, "question-cancel"));
+    assert!(r[0].contains(&cancel), "{}", run.stdout);
+    let currency = format!(
+        "[1] EUR\n[2] USD\n[3] GBP\n[4] CHF\n[5] CAD\n[6] {}",
+        tr(locale, "question-cancel")
+    );
+    assert!(r[2].contains(&currency), "{}", run.stdout);
+    let story = format!("[4] {}", tr(locale, "deal-type-story"));
+    assert!(r[3].contains(&story), "{}", run.stdout);
     assert!(
         r.iter()
             .any(|x| x.starts_with(&say(locale, msg("deal-added").arg("number", 1_i64)))),
@@ -827,9 +843,24 @@ async fn deal_form_field_by_field(locale: Locale) {
     );
     let last = r.last().unwrap();
     assert!(
-        last.contains("Nord") && last.contains(&tr(locale, "deal-type-story")),
+        last.contains("Nord SAS") && last.contains(&tr(locale, "deal-type-story")),
         "{}",
         run.stdout
     );
+    assert!(last.contains("USD") || last.contains("$"), "{}", run.stdout);
 }
 in_both_languages_inv!(deal_form_field_by_field);
+
+/// Cancel at the third step of `/deal add` on the console: said so, nothing stored.
+async fn deal_form_cancelled(locale: Locale) {
+    let h = ConsoleHarness::new().await;
+    let run = h.chat_as(
+        "dave",
+        args(locale),
+        &["/deal add", "Acme", "200", "#6", "/deal list"],
+    );
+    let r = run.replies();
+    assert_eq!(r[3], tr(locale, "question-cancelled"), "{}", run.stdout);
+    assert_eq!(r[4], tr(locale, "deal-list-empty"), "{}", run.stdout);
+}
+in_both_languages_inv!(deal_form_cancelled);

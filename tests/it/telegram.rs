@@ -750,3 +750,77 @@ async fn a_scheduled_send_that_fails_midway_is_uncertain_not_repeated() {
     assert_eq!(tg.texts_to(21), vec!["Your invoice".to_owned()]);
     tg.shutdown().await;
 }
+
+/// The `/deal add` steps: choices and Cancel as inline keyboards, a press or a typed answer.
+#[tokio::test]
+async fn deal_add_steps_offer_choices_and_cancel_as_inline_keyboards() {
+    let tg = start(&[], fast(), Mode::Full).await;
+    let user = 77;
+    let asked = tg.say(private_text(user, "fr", "/deal add"), user, 1).await;
+    assert!(
+        asked[0].contains(&tg.tr(Locale::Fr, "deal-field-brand")),
+        "{asked:?}"
+    );
+    let cancel = tg.tr(Locale::Fr, "question-cancel");
+    assert_eq!(last_buttons(&tg, user).last().unwrap().0, cancel);
+    tg.say(private_text(user, "fr", "Nord"), user, 1).await;
+    let step3 = tg.say(private_text(user, "fr", "1500"), user, 1).await;
+    assert!(
+        step3[0].starts_with(&tg.tr(Locale::Fr, "deal-field-currency")),
+        "{step3:?}"
+    );
+    let buttons = last_buttons(&tg, user);
+    let labels: Vec<&str> = buttons.iter().map(|b| b.0.as_str()).collect();
+    assert_eq!(labels, ["EUR", "USD", "GBP", "CHF", "CAD", cancel.as_str()]);
+    // A press answers the step; the type step offers the deliverables by name.
+    let step4 = tg
+        .say(callback(user, user, "fr", &buttons[1].1, 3), user, 1)
+        .await;
+    assert!(
+        step4[0].starts_with(&tg.tr(Locale::Fr, "deal-field-type")),
+        "{step4:?}"
+    );
+    let types = last_buttons(&tg, user);
+    assert_eq!(types[3].0, tg.tr(Locale::Fr, "deal-type-story"));
+    // Pressed again, the currency button is spent.
+    let again = tg
+        .say(callback(user, user, "fr", &buttons[0].1, 3), user, 1)
+        .await;
+    assert_eq!(again, vec![tg.tr(Locale::Fr, "button-already-used")]);
+    // A typed answer works as well as a press.
+    tg.say(private_text(user, "fr", "story"), user, 1).await;
+    tg.say(private_text(user, "fr", "-"), user, 1).await;
+    tg.say(private_text(user, "fr", "Nord SAS"), user, 1).await;
+    for _ in 0..4 {
+        tg.say(private_text(user, "fr", "-"), user, 1).await;
+    }
+    let saved = tg.say(private_text(user, "fr", "-"), user, 1).await;
+    assert!(saved[0].contains("Nord SAS"), "{saved:?}");
+    let (currency, deliverable, buyer): (String, String, String) =
+        sqlx::query_as("SELECT currency, deliverable, buyer_name FROM partnerships")
+            .fetch_one(&tg.t.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        (currency.as_str(), deliverable.as_str(), buyer.as_str()),
+        ("USD", "story", "Nord SAS")
+    );
+
+    // Cancel at step 3: said so, nothing stored, and later text is no answer.
+    tg.say(private_text(user, "fr", "/deal add"), user, 1).await;
+    tg.say(private_text(user, "fr", "Acme"), user, 1).await;
+    tg.say(private_text(user, "fr", "200"), user, 1).await;
+    let cancel_id = last_buttons(&tg, user).last().unwrap().1.clone();
+    let cancelled = tg
+        .say(callback(user, user, "fr", &cancel_id, 9), user, 1)
+        .await;
+    assert_eq!(cancelled, vec![tg.tr(Locale::Fr, "question-cancelled")]);
+    let after = tg.say(private_text(user, "fr", "EUR"), user, 1).await;
+    assert_eq!(after, vec![tg.tr(Locale::Fr, "free-text-hint")]);
+    let count: i64 = sqlx::query_scalar("SELECT count(*) FROM partnerships")
+        .fetch_one(&tg.t.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(count, 1, "the cancelled deal was not stored");
+    tg.shutdown().await;
+}

@@ -213,7 +213,8 @@ impl Responder for InteractionResponder {
 
     async fn ask(&self, question: &QuestionView) -> anyhow::Result<()> {
         let mut state = self.state.lock().await;
-        if matches!(*state, State::Unanswered(_)) {
+        // A page following a modal's submission cannot be a modal: a Continue button opens it.
+        if question.continue_label.is_none() && matches!(*state, State::Unanswered(_)) {
             return self
                 .first(
                     &mut state,
@@ -221,7 +222,11 @@ impl Responder for InteractionResponder {
                 )
                 .await;
         }
-        let message = render::ask_button(&question.title, &self.answer_label, self.private);
+        let label = question
+            .continue_label
+            .as_deref()
+            .unwrap_or(&self.answer_label);
+        let message = render::ask_button(&question.title, label, self.private);
         self.post(&mut state, message).await.map(|_| ())
     }
 }

@@ -287,13 +287,20 @@ impl Responder for TelegramResponder {
     }
 
     async fn ask(&self, question: &QuestionView) -> anyhow::Result<()> {
-        let reply = Reply::text(text_prompt(question));
+        let mut reply = Reply::text(text_prompt(question));
+        for button in &question.buttons {
+            reply = reply.button(button.clone());
+        }
         // In a group the answer must come back as a reply to us: privacy mode hides other text.
-        let (markup, target) = if self.group {
+        // A step with buttons shows them instead (one markup a message); a typed answer then
+        // still reaches us as a reply to the prompt.
+        let (markup, target) = if self.group && question.buttons.is_empty() {
             (
                 Some(ReplyMarkup::ForceReply(ForceReply::new().selective())),
                 self.reply_to,
             )
+        } else if self.group {
+            (None, self.reply_to)
         } else {
             (None, None)
         };

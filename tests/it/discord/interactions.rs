@@ -216,3 +216,111 @@ async fn the_gateway_carries_the_same_commands_without_privileged_intents() {
         callback.json
     );
 }
+
+#[tokio::test]
+async fn deal_add_is_a_modal_then_continue_buttons_open_the_next_pages() {
+    let h = Harness::start(&[]).await;
+    let add = json!([{ "name": "add", "type": 1, "options": [] }]);
+    let (_, first) = h.post(&fake::command("deal", add, "42", "en-US")).await;
+    assert_eq!(first["type"], 9, "{first}");
+    assert_eq!(first["data"]["title"], "A new brand deal (1/3)");
+    let inputs = first["data"]["components"].as_array().unwrap();
+    assert_eq!(inputs.len(), 5, "{first}");
+
+    // Page 1 submitted: the answer is a message whose Continue button opens page 2.
+    let page1 = ["Nord", "1500.00", "", "integration", ""];
+    let (_, next) = h.post(&fake::modal_submit(&page1, "42", "en-US")).await;
+    assert_eq!(next["type"], 4, "a modal cannot follow a modal: {next}");
+    assert_eq!(content(&next), "A new brand deal (2/3)");
+    let button = &next["data"]["components"][0]["components"][0];
+    assert_eq!(button["label"], "Continue");
+    let (_, modal2) = h
+        .post(&fake::button(
+            button["custom_id"].as_str().unwrap(),
+            "42",
+            "en-US",
+            true,
+        ))
+        .await;
+    assert_eq!(modal2["type"], 9, "{modal2}");
+    let labels: Vec<&str> = modal2["data"]["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| row["components"][0]["label"].as_str().unwrap())
+        .collect();
+    assert!(labels[0].starts_with("Brand's legal name"), "{labels:?}");
+    assert_eq!(labels.len(), 5);
+
+    let page2 = [
+        "Nord SAS",
+        "1 rue de la Paix, 75002 Paris",
+        "732829320",
+        "",
+        "billing@nord.example",
+    ];
+    let (_, next) = h.post(&fake::modal_submit(&page2, "42", "en-US")).await;
+    assert_eq!(content(&next), "A new brand deal (3/3)");
+    let button = &next["data"]["components"][0]["components"][0];
+    let (_, modal3) = h
+        .post(&fake::button(
+            button["custom_id"].as_str().unwrap(),
+            "42",
+            "en-US",
+            true,
+        ))
+        .await;
+    assert_eq!(modal3["type"], 9, "{modal3}");
+    // Submitting page 2 again (an old modal) is refused, nothing doubles.
+    let (_, stale) = h.post(&fake::modal_submit(&page2, "42", "en-US")).await;
+    assert_eq!(
+        content(&stale),
+        h.t.app
+            .i18n
+            .tr(creatorpilot::i18n::Locale::En, "question-expired")
+    );
+    let (_, saved) = h
+        .post(&fake::modal_submit(&["Two videos"], "42", "en-US"))
+        .await;
+    assert!(content(&saved).contains("Nord SAS"), "{saved}");
+
+    let (brand, buyer, siren, email, notes, deliverable): (
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+    ) = sqlx::query_as(
+        "SELECT brand, buyer_name, buyer_siren, buyer_email, notes, deliverable FROM partnerships",
+    )
+    .fetch_one(&h.t.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        (brand.as_str(), buyer.as_str(), siren.as_str()),
+        ("Nord", "Nord SAS", "732829320")
+    );
+    assert_eq!(email, "billing@nord.example");
+    assert_eq!(notes, "Two videos");
+    assert_eq!(deliverable, "integration");
+
+    // A bad SIREN on page 2 is refused at the end with the sentence, and nothing is stored.
+    let add = json!([{ "name": "add", "type": 1, "options": [] }]);
+    h.post(&fake::command("deal", add, "43", "fr")).await;
+    h.post(&fake::modal_submit(&page1, "43", "fr")).await;
+    let bad = ["Nord SAS", "", "123456789", "", ""];
+    let (_, next) = h.post(&fake::modal_submit(&bad, "43", "fr")).await;
+    assert_eq!(content(&next), "Un nouveau partenariat (3/3)", "{next}");
+    let (_, refused) = h.post(&fake::modal_submit(&[""], "43", "fr")).await;
+    let expected = h.t.app.i18n.render(
+        creatorpilot::i18n::Locale::Fr,
+        &creatorpilot::i18n::msg("profile-invalid-siret").arg("value", "123456789"),
+    );
+    assert_eq!(content(&refused), expected);
+    let count: i64 = sqlx::query_scalar("SELECT count(*) FROM partnerships")
+        .fetch_one(&h.t.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(count, 1);
+}

@@ -112,11 +112,11 @@ pub fn invoices(count: u32) -> anyhow::Result<Report> {
     let i18n = I18n::load()?;
     let now = chrono::Utc::now();
     // The fonts are parsed once per process: keep that out of the measure.
-    invoices::render(&i18n, &sample_snapshot(0)?, now).map_err(|e| anyhow::anyhow!("{e}"))?;
+    invoices::render(&i18n, &sample_snapshot(0)?, None, now).map_err(|e| anyhow::anyhow!("{e}"))?;
     let mut plain = sample_snapshot(0)?;
     plain.buyer.siren = None;
     plain.buyer.vat = None;
-    let plain_bytes = invoices::render(&i18n, &plain, now)
+    let plain_bytes = invoices::render(&i18n, &plain, None, now)
         .map_err(|e| anyhow::anyhow!("{e}"))?
         .len() as u64;
     let started = Instant::now();
@@ -124,7 +124,8 @@ pub fn invoices(count: u32) -> anyhow::Result<Report> {
     let mut bytes: u64 = 0;
     for n in 0..count {
         let snapshot = sample_snapshot(n)?;
-        let pdf = invoices::render(&i18n, &snapshot, now).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let pdf =
+            invoices::render(&i18n, &snapshot, None, now).map_err(|e| anyhow::anyhow!("{e}"))?;
         bytes += pdf.len() as u64;
     }
     Ok(Report {

@@ -107,9 +107,11 @@ pub struct RawCommand {
     pub sub: Option<String>,
     pub positional: Vec<String>,
     pub named: Vec<(String, String)>,
+    /// Files given through attachment options (Discord), by option name, already downloaded.
+    pub files: Vec<(String, IncomingFile)>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IncomingFile {
     pub file_name: String,
     pub mime_type: String,
@@ -145,6 +147,17 @@ pub struct Invocation {
 pub const DISCORD_DM_PREFIX: &str = "user:";
 
 impl Invocation {
+    /// The file given through the attachment option `option` (Discord), if any.
+    pub fn attached(&self, option: &str) -> Option<&IncomingFile> {
+        match &self.input {
+            Input::Command(raw) => raw
+                .files
+                .iter()
+                .find_map(|(name, file)| (name == option).then_some(file)),
+            _ => None,
+        }
+    }
+
     pub fn destination(&self) -> Destination {
         Destination {
             platform: self.chat.platform,

@@ -360,12 +360,16 @@ pub async fn on_text(app: &App, inv: &Invocation, text: &str, r: &dyn Responder)
     Ok(())
 }
 
-/// A file sent with no command: CSV files are imported as daily numbers.
+/// A file sent with no command: a PNG becomes the invoice logo, CSV and ZIP files are imported
+/// as daily numbers (the content decides, not the name).
 pub async fn on_file(
     app: &App,
     inv: &Invocation,
     file: &crate::bot::IncomingFile,
     r: &dyn Responder,
 ) -> CommandResult {
-    import::from_file(app, inv, file, r).await
+    if crate::render::logo::looks_like_png(&file.bytes) {
+        return profile::logo::from_file(app, inv, file, r).await;
+    }
+    import::from_file(app, inv, file, None, r).await
 }

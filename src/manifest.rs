@@ -89,6 +89,8 @@ pub enum OptionKind {
     Integer,
     Boolean,
     Choice,
+    /// A file (Discord's attachment option); text front ends send the file itself instead.
+    Attachment,
 }
 
 impl Manifest {

@@ -8,4 +8,5 @@
 pub mod chart;
 pub mod facturx;
 pub mod invoice_pdf;
+pub mod logo;
 pub mod pdfa;

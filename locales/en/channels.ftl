@@ -22,6 +22,7 @@ stats-add-no-metric = Give at least one number, for example: /stats add youtube 
 cmd-import = Import daily numbers from a CSV file or a Studio ZIP export
 opt-import-path = The CSV or ZIP file's path (console only)
 opt-import-platform = Whose numbers: youtube, tiktok or instagram
+opt-import-file = The CSV or ZIP file (Discord)
 import-how = Send the CSV file (or the ZIP that YouTube Studio or TikTok Studio exports) here as a document (in the console: /import PATH youtube). It needs a date column and metric columns; /help import lists them.
 import-send-file = Send the CSV or ZIP file here as a document: I only read file paths in the console.
 import-too-big = That file is over 5 MB. Split it by period and send the parts one by one.

@@ -38,3 +38,4 @@ free-text-hint = Commands start with a slash, like /help. Send /help to see ever
 
 telegram-file-too-big = That file is too big for me: Telegram lets bots download files up to { $max_mb } MB. Send a smaller one.
 telegram-file-failed = I couldn't download that file from Telegram. Please send it again in a moment.
+telegram-photo-not-file = Telegram compresses photos, which blurs a logo or a table. Please send it again as a file (📎 → File).

@@ -1,18 +1,22 @@
 ## /profile and /deal
 
 cmd-profile = Your business identity, printed on your invoices
-opt-profile-name = Legal name (add "EI" if you are an entrepreneur individuel)
-opt-profile-address = Postal address
-opt-profile-country = Country code (FR, BE, US…)
-opt-profile-siret = SIRET or SIREN (France)
-opt-profile-vat = "franchise" (no VAT) or your VAT number
-opt-profile-rate = Default VAT rate in percent (20)
-opt-profile-debits = VAT on debits option (yes/no)
-opt-profile-iban = IBAN for payments
-opt-profile-bic = BIC of your bank
-opt-profile-email = Billing email
-opt-profile-terms = Payment terms in days (default 30)
-opt-profile-penalty = Late-payment penalty rate in percent
+cmd-profile-set = Show or change your business identity (name, address, SIRET, VAT, IBAN…)
+cmd-profile-logo = Set or remove the logo printed on your invoices
+opt-profile-logo-path = The PNG file's path (console), or "remove"
+opt-profile-logo-image = Your logo as a PNG file
+opt-profile-set-name = Legal name (add "EI" if you are an entrepreneur individuel)
+opt-profile-set-address = Postal address
+opt-profile-set-country = Country code (FR, BE, US…)
+opt-profile-set-siret = SIRET or SIREN (France)
+opt-profile-set-vat = "franchise" (no VAT) or your VAT number
+opt-profile-set-rate = Default VAT rate in percent (20)
+opt-profile-set-debits = VAT on debits option (yes/no)
+opt-profile-set-iban = IBAN for payments
+opt-profile-set-bic = BIC of your bank
+opt-profile-set-email = Billing email
+opt-profile-set-terms = Payment terms in days (default 30)
+opt-profile-set-penalty = Late-payment penalty rate in percent
 profile-form-title = Your business identity
 profile-field-name = Legal name (with "EI" if entrepreneur individuel)
 profile-field-address = Postal address
@@ -122,3 +126,19 @@ opt-deal-edit-buyer_vat = Brand's VAT number
 opt-deal-edit-buyer_email = Brand's billing email
 opt-deal-edit-contract = Written contract signed (loi 2023-451, art. 8)
 opt-deal-edit-disclosure = Disclosure label used (loi 2023-451, art. 5)
+
+## /profile logo
+
+profile-logo-how-console = Give the path of your logo as a PNG file: /profile logo ~/logo.png (and /profile logo remove to take it off).
+profile-logo-how-telegram = Send your logo here as a PNG file (📎 → File, not as a photo). /profile logo remove takes it off.
+profile-logo-how-discord = Use /profile logo and attach your logo as a PNG file in the "image" option. /profile logo path:remove takes it off.
+profile-logo-unreadable = I can't read { $path }. Check the path and send /profile logo again.
+profile-logo-needs-profile = Set up your business identity first with /profile, then send your logo.
+profile-logo-saved = Logo saved ({ $width } × { $height } pixels). Your next invoices will carry it; invoices already issued keep theirs. /profile logo remove takes it off.
+profile-logo-removed = Logo removed. Your next invoices will have none; invoices already issued keep theirs.
+profile-logo-none = You have no logo to remove.
+profile-logo-set = Logo: yes (change it with /profile logo).
+profile-logo-unset = Logo: none (add one with /profile logo).
+profile-logo-not-png = That file is not a PNG image. Export your logo as PNG and send it again, as a file.
+profile-logo-too-large = That PNG is larger than { $max_kb } KB. Export it smaller (600 pixels wide is plenty for an invoice) and send it again.
+profile-logo-bad-size = That image is { $width } × { $height } pixels; a logo must be between { $min } and { $max } pixels on each side. Resize it and send it again.

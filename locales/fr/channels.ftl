@@ -22,6 +22,7 @@ stats-add-no-metric = Indiquez au moins un chiffre, par exemple : /stats add you
 cmd-import = Importer des chiffres quotidiens depuis un fichier CSV ou un export ZIP de Studio
 opt-import-path = Le chemin du fichier CSV ou ZIP (console seulement)
 opt-import-platform = À qui sont ces chiffres : youtube, tiktok ou instagram
+opt-import-file = Le fichier CSV ou ZIP (Discord)
 import-how = Envoyez le fichier CSV (ou le ZIP exporté par YouTube Studio ou TikTok Studio) ici comme document (dans la console : /import CHEMIN youtube). Il lui faut une colonne de date et des colonnes de métriques ; /help import les liste.
 import-send-file = Envoyez le fichier CSV ou ZIP ici comme document : je ne lis des chemins de fichiers que dans la console.
 import-too-big = Ce fichier dépasse 5 Mo. Découpez-le par période et envoyez les morceaux un par un.

@@ -38,3 +38,4 @@ free-text-hint = Les commandes commencent par une barre oblique, comme /help. En
 
 telegram-file-too-big = Ce fichier est trop gros pour moi : Telegram permet aux bots de télécharger jusqu’à { $max_mb } Mo. Envoyez-en un plus petit.
 telegram-file-failed = Je n’ai pas pu télécharger ce fichier depuis Telegram. Renvoyez-le dans un instant, s’il vous plaît.
+telegram-photo-not-file = Telegram compresse les photos, ce qui brouille un logo ou un tableau. Renvoyez-la en fichier (📎 → Fichier), s’il vous plaît.

@@ -1,18 +1,22 @@
 ## /profile et /deal
 
 cmd-profile = Votre identité d'entreprise, imprimée sur vos factures
-opt-profile-name = Nom légal (ajoutez « EI » si vous êtes entrepreneur individuel)
-opt-profile-address = Adresse postale
-opt-profile-country = Code pays (FR, BE, US…)
-opt-profile-siret = SIRET ou SIREN
-opt-profile-vat = « franchise » (pas de TVA) ou votre numéro de TVA
-opt-profile-rate = Taux de TVA par défaut en pourcentage (20)
-opt-profile-debits = Option pour le paiement de la TVA d'après les débits (oui/non)
-opt-profile-iban = IBAN pour les paiements
-opt-profile-bic = BIC de votre banque
-opt-profile-email = E-mail de facturation
-opt-profile-terms = Délai de paiement en jours (30 par défaut)
-opt-profile-penalty = Taux des pénalités de retard en pourcentage
+cmd-profile-set = Voir ou modifier votre identité d'entreprise (nom, adresse, SIRET, TVA, IBAN…)
+cmd-profile-logo = Ajouter ou retirer le logo imprimé sur vos factures
+opt-profile-logo-path = Le chemin du fichier PNG (console), ou « remove »
+opt-profile-logo-image = Votre logo en fichier PNG
+opt-profile-set-name = Nom légal (ajoutez « EI » si vous êtes entrepreneur individuel)
+opt-profile-set-address = Adresse postale
+opt-profile-set-country = Code pays (FR, BE, US…)
+opt-profile-set-siret = SIRET ou SIREN
+opt-profile-set-vat = « franchise » (pas de TVA) ou votre numéro de TVA
+opt-profile-set-rate = Taux de TVA par défaut en pourcentage (20)
+opt-profile-set-debits = Option pour le paiement de la TVA d'après les débits (oui/non)
+opt-profile-set-iban = IBAN pour les paiements
+opt-profile-set-bic = BIC de votre banque
+opt-profile-set-email = E-mail de facturation
+opt-profile-set-terms = Délai de paiement en jours (30 par défaut)
+opt-profile-set-penalty = Taux des pénalités de retard en pourcentage
 profile-form-title = Votre identité d'entreprise
 profile-field-name = Nom légal (avec « EI » si entrepreneur individuel)
 profile-field-address = Adresse postale
@@ -122,3 +126,19 @@ opt-deal-edit-buyer_vat = Numéro de TVA de la marque
 opt-deal-edit-buyer_email = E-mail de facturation de la marque
 opt-deal-edit-contract = Contrat écrit signé (loi 2023-451, art. 8)
 opt-deal-edit-disclosure = Mention utilisée (loi 2023-451, art. 5)
+
+## /profile logo
+
+profile-logo-how-console = Donnez le chemin de votre logo en fichier PNG : /profile logo ~/logo.png (et /profile logo remove pour le retirer).
+profile-logo-how-telegram = Envoyez ici votre logo en fichier PNG (📎 → Fichier, pas en photo). /profile logo remove le retire.
+profile-logo-how-discord = Utilisez /profile logo et joignez votre logo en fichier PNG dans l’option « image ». /profile logo path:remove le retire.
+profile-logo-unreadable = Je n’arrive pas à lire { $path }. Vérifiez le chemin et renvoyez /profile logo.
+profile-logo-needs-profile = Renseignez d’abord votre identité d’entreprise avec /profile, puis envoyez votre logo.
+profile-logo-saved = Logo enregistré ({ $width } × { $height } pixels). Vos prochaines factures le porteront ; celles déjà émises gardent le leur. /profile logo remove le retire.
+profile-logo-removed = Logo retiré. Vos prochaines factures n’en auront pas ; celles déjà émises gardent le leur.
+profile-logo-none = Vous n’avez pas de logo à retirer.
+profile-logo-set = Logo : oui (changez-le avec /profile logo).
+profile-logo-unset = Logo : aucun (ajoutez-en un avec /profile logo).
+profile-logo-not-png = Ce fichier n’est pas une image PNG. Exportez votre logo en PNG et renvoyez-le, en fichier.
+profile-logo-too-large = Ce PNG dépasse { $max_kb } Ko. Exportez-le plus petit (600 pixels de large suffisent pour une facture) et renvoyez-le.
+profile-logo-bad-size = Cette image fait { $width } × { $height } pixels ; un logo doit mesurer entre { $min } et { $max } pixels de côté. Redimensionnez-la et renvoyez-la.

@@ -129,7 +129,10 @@ pub fn validate(manifest: &Manifest, raw: &RawCommand) -> Result<Args, Msg> {
         }
         given.push(parse_value(spec, text)?);
     }
-    let mut free = options.iter().filter(|o| !values.contains_key(&o.name));
+    // Attachments cannot be typed: positional words skip them.
+    let mut free = options
+        .iter()
+        .filter(|o| !values.contains_key(&o.name) && o.kind != OptionKind::Attachment);
     let mut positional_values = Vec::new();
     for word in positional {
         let Some(spec) = free.next() else {
@@ -162,6 +165,8 @@ pub fn validate(manifest: &Manifest, raw: &RawCommand) -> Result<Args, Msg> {
 
 fn parse_value(spec: &OptionSpec, text: &str) -> Result<Value, Msg> {
     match spec.kind {
+        // Discord sends the attachment's id; the file itself travels in `RawCommand::files`.
+        OptionKind::Attachment => Ok(Value::Text(text.to_owned())),
         OptionKind::Text => {
             let max = spec.max_length.unwrap_or(1000);
             if text.chars().count() > max {
@@ -247,6 +252,7 @@ mod tests {
                 .iter()
                 .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
                 .collect(),
+            files: Vec::new(),
         }
     }
 

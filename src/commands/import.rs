@@ -1,6 +1,7 @@
 //! `/import [PATH] [platform]`: a CSV of daily numbers, or a Studio ZIP holding some. On the console PATH is a local file; on
-//! Telegram and Discord the creator sends the file itself (it arrives as `Input::File`). A path
-//! is read only on the console: a chat platform must never make the server read its own files.
+//! Telegram the creator sends the file itself (it arrives as `Input::File`), on Discord as the
+//! command's `file` attachment. A path is read only on the console: a chat platform must never
+//! make the server read its own files.
 
 use chrono::Utc;
 
@@ -16,6 +17,9 @@ const MAX_BYTES: u64 = 5 * 1024 * 1024;
 
 pub async fn run(app: &App, inv: &Invocation, args: &Args, r: &dyn Responder) -> CommandResult {
     let provider = args.text("platform").and_then(Provider::parse);
+    if let Some(file) = inv.attached("file") {
+        return from_file(app, inv, file, provider, r).await;
+    }
     let Some(path) = args.text("path") else {
         return Err(msg("import-how").into());
     };
@@ -39,11 +43,12 @@ pub async fn run(app: &App, inv: &Invocation, args: &Args, r: &dyn Responder) ->
     import(app, inv, &name, &bytes, provider, r).await
 }
 
-/// A document sent in the chat.
+/// A document sent in the chat, or attached to the command on Discord.
 pub async fn from_file(
     app: &App,
     inv: &Invocation,
     file: &IncomingFile,
+    provider: Option<Provider>,
     r: &dyn Responder,
 ) -> CommandResult {
     let lower = file.file_name.to_lowercase();
@@ -57,7 +62,7 @@ pub async fn from_file(
     if u64::try_from(file.bytes.len()).unwrap_or(u64::MAX) > MAX_BYTES {
         return Err(msg("import-too-big").into());
     }
-    import(app, inv, &file.file_name, &file.bytes, None, r).await
+    import(app, inv, &file.file_name, &file.bytes, provider, r).await
 }
 
 async fn import(

@@ -1,6 +1,6 @@
-//! `/profile [name=… address=… siret=… vat=franchise|FR… rate=20 terms=30 iban=… bic=… email=…]`:
+//! `/profile [set] [name=… address=… siret=… vat=franchise|FR… rate=20 terms=30 iban=… bic=… email=…]`:
 //! the business identity printed on invoices. Without arguments: the saved profile, or a form
-//! (Discord modal, field by field elsewhere) the first time.
+//! (Discord modal, field by field elsewhere) the first time. `/profile logo`: see `logo`.
 
 use crate::app::App;
 use crate::bot::args::Args;
@@ -13,7 +13,12 @@ use crate::domain::invoices::document::rate;
 use crate::domain::invoices::profile::{ProfileInput, apply};
 use crate::i18n::{Locale, msg};
 
+pub mod logo;
+
 pub async fn run(app: &App, inv: &Invocation, args: &Args, r: &dyn Responder) -> CommandResult {
+    if args.sub.as_deref() == Some("logo") {
+        return logo::run(app, inv, args, r).await;
+    }
     let input = ProfileInput {
         name: args.text("name"),
         address: args.text("address"),
@@ -33,8 +38,15 @@ pub async fn run(app: &App, inv: &Invocation, args: &Args, r: &dyn Responder) ->
         return match saved {
             Some(p) => {
                 let text = describe(app, inv.locale, &p);
+                let has_logo = db::profiles::logo(&app.db, inv.account).await?.is_some();
+                let logo = if has_logo {
+                    "profile-logo-set"
+                } else {
+                    "profile-logo-unset"
+                };
                 r.send(
                     Reply::text(text)
+                        .block(app.i18n.tr(inv.locale, logo))
                         .block(app.i18n.tr(inv.locale, "profile-edit-hint"))
                         .private(),
                 )

@@ -63,6 +63,33 @@ pub async fn put(db: impl PgExecutor<'_>, account: AccountId, p: &Profile) -> sq
     Ok(())
 }
 
+/// The logo's PNG, when the profile has one.
+pub async fn logo(db: impl PgExecutor<'_>, account: AccountId) -> sqlx::Result<Option<Vec<u8>>> {
+    Ok(sqlx::query_scalar::<_, Option<Vec<u8>>>(
+        "SELECT logo_png FROM business_profiles WHERE user_id = $1",
+    )
+    .bind(account.0)
+    .fetch_optional(db)
+    .await?
+    .flatten())
+}
+
+/// Sets (`Some`) or removes (`None`) the logo. False when the account has no profile yet.
+pub async fn set_logo(
+    db: impl PgExecutor<'_>,
+    account: AccountId,
+    png: Option<&[u8]>,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE business_profiles SET logo_png = $2, updated_at = now() WHERE user_id = $1",
+    )
+    .bind(account.0)
+    .bind(png)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 pub async fn delete(db: impl PgExecutor<'_>, account: AccountId) -> sqlx::Result<u64> {
     Ok(
         sqlx::query("DELETE FROM business_profiles WHERE user_id = $1")

@@ -28,6 +28,7 @@ use crate::db::deals::Deal;
 use crate::db::profiles::Profile;
 use crate::i18n::{Locale, Msg, msg};
 use crate::render::invoice_pdf::{self, RenderError};
+use crate::render::logo::{self, Logo};
 use money::Currency;
 use totals::{Line, Totals};
 
@@ -238,7 +239,8 @@ pub async fn issue(
     let n = db::invoices::next_number(&mut *tx, &series_key, account, snapshot.kind.as_str(), year)
         .await?;
     snapshot.number = snapshot.kind.number(year, n);
-    let pdf = render(&app.i18n, &snapshot, chrono::Utc::now()).map_err(|e| match e {
+    let logo = issuer_logo(&mut tx, account).await?;
+    let pdf = render(&app.i18n, &snapshot, logo, chrono::Utc::now()).map_err(|e| match e {
         RenderError::NeedsShaping(c) => CreateError::User(
             msg("invoice-text-needs-shaping")
                 .arg("field", "invoice")
@@ -317,14 +319,30 @@ pub fn is_facturx(s: &Snapshot) -> bool {
                 .is_some_and(|v| v.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("FR"))))
 }
 
+/// The logo the account's profile holds now, decoded (it was checked when it was sent; one that
+/// no longer decodes is left off the invoice rather than blocking it).
+async fn issuer_logo(
+    db: &mut sqlx::PgConnection,
+    account: AccountId,
+) -> Result<Option<Logo>, CreateError> {
+    let Some(png) = db::profiles::logo(&mut *db, account).await? else {
+        return Ok(None);
+    };
+    Ok(logo::decode(&png)
+        .inspect_err(|e| tracing::warn!(error = %e, "a stored logo does not decode; left off"))
+        .ok())
+}
+
 /// The PDF of an issued snapshot: Factur-X PDF/A-3 (the CII XML embedded) when `is_facturx`,
-/// else a plain PDF. `now` dates the Factur-X metadata.
+/// else a plain PDF, with the issuer's logo when there is one. `now` dates the Factur-X metadata.
 pub fn render(
     i18n: &crate::i18n::I18n,
     snapshot: &Snapshot,
+    logo: Option<Logo>,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Vec<u8>, RenderError> {
-    let doc = document::build(i18n, snapshot);
+    let mut doc = document::build(i18n, snapshot);
+    doc.logo = logo;
     if !is_facturx(snapshot) {
         return invoice_pdf::render(&doc);
     }

@@ -15,6 +15,7 @@ use printpdf::{
     PdfSaveOptions, Point, Pt, Rgb, TextItem,
 };
 
+use crate::render::logo::Logo;
 use crate::render::pdfa::{self, FacturX};
 
 /// zlib level of the content, font and XML streams. Measured with `creatorpilot bench invoice`
@@ -45,6 +46,8 @@ pub struct InvoiceDoc {
     pub totals: Vec<(String, String)>,
     /// Legal mentions and payment details, one paragraph each.
     pub mentions: Vec<String>,
+    /// The creator's logo, above the issuer block.
+    pub logo: Option<Logo>,
 }
 
 impl InvoiceDoc {
@@ -175,6 +178,47 @@ const MARGIN: f32 = 18.0;
 const BODY: f32 = 9.0;
 const SMALL: f32 = 8.0;
 const PT_PER_MM: f32 = 72.0 / 25.4;
+/// The box a logo is scaled into (aspect ratio kept), in millimetres.
+const LOGO_MAX_W: f32 = 40.0;
+const LOGO_MAX_H: f32 = 20.0;
+
+/// The logo's printed width and height in millimetres: as large as the box allows.
+fn logo_size(logo: &Logo) -> (f32, f32) {
+    #[expect(
+        clippy::cast_precision_loss,
+        reason = "logo sides are at most a few thousand pixels"
+    )]
+    let (w, h) = (logo.width as f32, logo.height as f32);
+    let scale = (LOGO_MAX_W / w).min(LOGO_MAX_H / h);
+    (w * scale, h * scale)
+}
+
+/// Draws `logo` on the first page with its top-left corner at `MARGIN` from the page's top-left,
+/// as a DeviceRGB image XObject (compressed by `save` like every stream).
+fn place_logo(pdf: &mut lopdf::Document, logo: &Logo) -> Result<(), RenderError> {
+    let write = |e: lopdf::Error| RenderError::Write(e.to_string());
+    let page = *pdf
+        .get_pages()
+        .get(&1)
+        .ok_or_else(|| RenderError::Write("the invoice has no page".into()))?;
+    let (w, h) = logo_size(logo);
+    let mut dict = lopdf::Dictionary::new();
+    dict.set("Type", lopdf::Object::Name(b"XObject".to_vec()));
+    dict.set("Subtype", lopdf::Object::Name(b"Image".to_vec()));
+    dict.set("Width", i64::from(logo.width));
+    dict.set("Height", i64::from(logo.height));
+    dict.set("ColorSpace", lopdf::Object::Name(b"DeviceRGB".to_vec()));
+    dict.set("BitsPerComponent", 8);
+    let image = pdf.add_object(lopdf::Stream::new(dict, logo.rgb.clone()));
+    pdf.add_xobject(page, "Logo", image).map_err(write)?;
+    let (x, y) = (MARGIN * PT_PER_MM, (PAGE_H - MARGIN - h) * PT_PER_MM);
+    let ops = format!(
+        "q {:.3} 0 0 {:.3} {x:.3} {y:.3} cm /Logo Do Q",
+        w * PT_PER_MM,
+        h * PT_PER_MM
+    );
+    pdf.add_page_contents(page, ops.into_bytes()).map_err(write)
+}
 
 /// Width of `text` in millimetres at `size` points.
 fn width_mm(font: &ParsedFont, text: &str, size: f32) -> f32 {
@@ -335,9 +379,12 @@ fn layout(doc: &InvoiceDoc) -> Result<lopdf::Document, RenderError> {
         Op::SetOutlineThickness { pt: Pt(0.5) },
     ]);
 
-    // Issuer (left) and title with number and dates (right).
+    // Logo and issuer (left), title with number and dates (right).
     let top = l.y;
-    let mut y = top;
+    let mut y = match &doc.logo {
+        Some(logo) => top - logo_size(logo).1 - 2.0,
+        None => top,
+    };
     for (i, line) in doc.issuer.iter().enumerate() {
         for piece in wrap(&fonts.regular, line, BODY, col_w) {
             y -= line_h(BODY);
@@ -444,9 +491,13 @@ fn layout(doc: &InvoiceDoc) -> Result<lopdf::Document, RenderError> {
         optimize: false,
         ..PdfSaveOptions::default()
     };
-    Ok(pdf
+    let mut pdf = pdf
         .with_pages(pages)
-        .to_lopdf_document(&options, &mut Vec::new()))
+        .to_lopdf_document(&options, &mut Vec::new());
+    if let Some(logo) = &doc.logo {
+        place_logo(&mut pdf, logo)?;
+    }
+    Ok(pdf)
 }
 
 /// Compresses every stream that allows it (zlib level `FLATE_LEVEL`) and writes the file.
@@ -546,6 +597,7 @@ mod tests {
                 ("Net à payer".into(), "1 500,00 €".into()),
             ],
             mentions: vec!["TVA non applicable, art. 293 B du CGI".into()],
+            logo: None,
         }
     }
 

@@ -187,7 +187,7 @@ fn with_vat(mut s: Snapshot) -> Snapshot {
 }
 
 fn render(dir: &Path, name: &str, s: &Snapshot) -> PathBuf {
-    let pdf = invoices::render(i18n(), s, chrono::Utc::now()).unwrap();
+    let pdf = invoices::render(i18n(), s, None, chrono::Utc::now()).unwrap();
     let path = dir.join(format!("{name}.pdf"));
     std::fs::write(&path, pdf).unwrap();
     path

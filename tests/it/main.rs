@@ -16,6 +16,7 @@ mod engine;
 mod facturx;
 mod ideas;
 mod invoices;
+mod logo;
 mod plans;
 mod privacy;
 mod queue;

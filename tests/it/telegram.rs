@@ -11,7 +11,10 @@ use creatorpilot::bot::{Destination, Platform, Reply, Responder, SendOutcome};
 use creatorpilot::i18n::Locale;
 use creatorpilot::platforms::telegram::{self, Options};
 use creatorpilot::platforms::{Mode, WebhookHandler};
-use fake::{Failure, FakeTelegram, Recorded, callback, group_text, private_document, private_text};
+use fake::{
+    Failure, FakeTelegram, Recorded, callback, group_text, private_document, private_photo,
+    private_text,
+};
 use serde_json::Value;
 use teloxide::adaptors::throttle::Limits;
 use tokio::task::JoinSet;
@@ -309,6 +312,72 @@ async fn documents_are_downloaded_and_oversized_ones_refused() {
         1,
         "no download attempted for a 30 MB file"
     );
+    tg.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_png_document_becomes_the_logo_and_a_photo_is_explained() {
+    let tg = start(&[], fast(), Mode::Full).await;
+    let user = 32;
+    let saved = tg
+        .say(
+            private_text(user, "fr", crate::invoices::FR_PROFILE),
+            user,
+            1,
+        )
+        .await;
+    assert!(
+        saved[0].starts_with(&tg.tr(Locale::Fr, "profile-saved")),
+        "{saved:?}"
+    );
+    // The PNG is recognised by its content, whatever its name and type say.
+    let logo = crate::logo::png(300, 100);
+    tg.fake.add_file("logo-1", logo.clone());
+    let reply = tg
+        .say(
+            private_document(
+                user,
+                "fr",
+                "logo-1",
+                "mon logo",
+                "application/octet-stream",
+                900,
+            ),
+            user,
+            1,
+        )
+        .await;
+    let expected = tg.t.app.i18n.render(
+        Locale::Fr,
+        &creatorpilot::i18n::msg("profile-logo-saved")
+            .arg("width", 300_i64)
+            .arg("height", 100_i64),
+    );
+    assert_eq!(reply, vec![expected]);
+    let stored: Option<Vec<u8>> = sqlx::query_scalar("SELECT logo_png FROM business_profiles")
+        .fetch_one(&tg.t.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(stored, Some(logo));
+    // A photo is recompressed by Telegram: the creator is told to send a file.
+    let reply = tg.say(private_photo(user, "fr", "photo-1"), user, 1).await;
+    assert_eq!(reply, vec![tg.tr(Locale::Fr, "telegram-photo-not-file")]);
+    assert_eq!(
+        tg.fake.requests_for("getfile").len(),
+        1,
+        "a photo is not downloaded"
+    );
+    // A CSV document still goes to the import.
+    tg.fake
+        .add_file("doc-9", b"date,views\n2026-11-01,10\n".to_vec());
+    let reply = tg
+        .say(
+            private_document(user, "fr", "doc-9", "stats.csv", "text/csv", 25),
+            user,
+            1,
+        )
+        .await;
+    assert_eq!(reply, vec![tg.tr(Locale::Fr, "import-no-platform-file")]);
     tg.shutdown().await;
 }
 

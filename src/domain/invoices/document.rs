@@ -173,6 +173,7 @@ pub fn build(i18n: &I18n, s: &Snapshot) -> InvoiceDoc {
         rows,
         totals,
         mentions,
+        logo: None,
     }
 }
 

@@ -32,10 +32,23 @@ impl AccountData for DealsAndInvoices {
     }
     async fn export(&self, db: &mut PgConnection, account: AccountId) -> anyhow::Result<Value> {
         let profile = db::profiles::get(&mut *db, account).await?;
+        // The logo is described, not dumped: its bytes are the file the creator sent.
+        let logo = db::profiles::logo(&mut *db, account).await?.map(|png| {
+            let size = crate::render::logo::decode(&png)
+                .ok()
+                .map(|l| (l.width, l.height));
+            json!({
+                "format": "png",
+                "bytes": png.len(),
+                "width": size.map(|s| s.0),
+                "height": size.map(|s| s.1),
+            })
+        });
         let deals = db::deals::list(&mut *db, account, None).await?;
         let invoices = db::invoices::list(&mut *db, account).await?;
         Ok(json!({
             "profile": profile,
+            "logo": logo,
             "deals": deals.iter().map(|d| json!({
                 "number": d.number,
                 "brand": d.brand,

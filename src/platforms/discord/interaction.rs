@@ -11,20 +11,23 @@ use std::time::Duration;
 use async_trait::async_trait;
 use serde_json::{Value, json};
 use serenity::all::{
-    ApplicationId, CommandDataOption, CommandDataOptionValue, CommandInteraction,
-    ComponentInteraction, Interaction, InteractionContext, Member, MessageFlags, ModalInteraction,
-    Permissions, User,
+    ApplicationId, Attachment, AttachmentId, CommandDataOption, CommandDataOptionValue,
+    CommandInteraction, ComponentInteraction, Interaction, InteractionContext, Member,
+    MessageFlags, ModalInteraction, Permissions, User,
 };
 use serenity::interactions_endpoint::Verifier;
 use tokio::sync::oneshot;
 
 use crate::app::App;
-use crate::bot::{ChatRef, Incoming, Input, Platform, QuestionView, RawCommand, Reply, Responder};
+use crate::bot::{
+    ChatRef, Incoming, IncomingFile, Input, Platform, QuestionView, RawCommand, Reply, Responder,
+};
 use crate::db;
 use crate::i18n::{Locale, msg};
 use crate::platforms::discord::Discord;
 use crate::platforms::discord::render::{ASK_BUTTON_ID, MODAL_ID};
 use crate::platforms::discord::responder::{FirstAnswer, InteractionResponder};
+use crate::platforms::discord::rest::DownloadError;
 use crate::platforms::{WebhookHandler, WebhookResponse};
 
 /// Discord waits 3 seconds for a first answer; anything not answered by then is deferred.
@@ -136,7 +139,7 @@ async fn command(discord: &Arc<Discord>, c: CommandInteraction, first: FirstAnsw
     let manifest = discord.app.manifests.get(&c.data.name);
     let private = manifest.is_none_or(|m| m.private);
     let slow = manifest.is_some_and(|m| m.slow);
-    let raw = raw_command(&c.data.name, &c.data.options);
+    let (mut raw, attached) = raw_command(&c.data.name, &c.data.options);
     let responder = responder(
         discord,
         &from,
@@ -146,10 +149,67 @@ async fn command(discord: &Arc<Discord>, c: CommandInteraction, first: FirstAnsw
         private,
     )
     .await;
-    if slow && let Err(e) = responder.defer().await {
+    if (slow || !attached.is_empty())
+        && let Err(e) = responder.defer().await
+    {
         tracing::warn!(error = ?e, "could not defer a slow command");
     }
+    for (option, id) in attached {
+        match download(discord, c.data.resolved.attachments.get(&id)).await {
+            Ok(file) => raw.files.push((option, file)),
+            Err(problem) => {
+                let sentence = crate::bot::dispatch::render_for(
+                    &discord.app,
+                    Platform::Discord,
+                    &from.user.id.get().to_string(),
+                    None,
+                    Locale::from_tag(&from.locale),
+                    &problem,
+                )
+                .await;
+                if let Err(e) = responder.send(Reply::text(sentence).private()).await {
+                    tracing::warn!(error = %e, "could not explain a refused attachment");
+                }
+                return;
+            }
+        }
+    }
     dispatch(discord, responder, from.incoming(Input::Command(raw))).await;
+}
+
+/// Largest attachment downloaded; each command applies its own, smaller limit.
+const MAX_ATTACHMENT_BYTES: usize = 10 * 1024 * 1024;
+
+/// Fetches one attachment of a command, or the sentence that explains why not.
+async fn download(
+    discord: &Discord,
+    attachment: Option<&Attachment>,
+) -> Result<IncomingFile, crate::i18n::Msg> {
+    let failed = || msg("discord-file-failed");
+    let attachment = attachment.ok_or_else(failed)?;
+    let too_big = || msg("discord-file-too-big").arg("max_mb", 10_i64);
+    if usize::try_from(attachment.size).unwrap_or(usize::MAX) > MAX_ATTACHMENT_BYTES {
+        return Err(too_big());
+    }
+    let bytes = discord
+        .rest
+        .download(&attachment.url, MAX_ATTACHMENT_BYTES)
+        .await
+        .map_err(|e| match e {
+            DownloadError::TooBig => too_big(),
+            e => {
+                tracing::warn!(error = %e, "Discord attachment not downloaded");
+                failed()
+            }
+        })?;
+    Ok(IncomingFile {
+        file_name: attachment.filename.clone(),
+        mime_type: attachment
+            .content_type
+            .clone()
+            .unwrap_or_else(|| "application/octet-stream".to_owned()),
+        bytes,
+    })
 }
 
 async fn component(discord: &Arc<Discord>, c: ComponentInteraction, first: FirstAnswer) {
@@ -239,8 +299,13 @@ async fn dispatch(discord: &Arc<Discord>, responder: InteractionResponder, incom
     timer.abort();
 }
 
-/// Discord's typed options onto the engine's arguments: a subcommand's name, then named values.
-fn raw_command(name: &str, options: &[CommandDataOption]) -> RawCommand {
+/// Discord's typed options onto the engine's arguments: a subcommand's name, then named values;
+/// attachment options are returned apart, to be downloaded.
+fn raw_command(
+    name: &str,
+    options: &[CommandDataOption],
+) -> (RawCommand, Vec<(String, AttachmentId)>) {
+    let mut attached = Vec::new();
     let mut raw = RawCommand {
         name: name.to_owned(),
         ..RawCommand::default()
@@ -258,6 +323,10 @@ fn raw_command(name: &str, options: &[CommandDataOption]) -> RawCommand {
             CommandDataOptionValue::Integer(n) => n.to_string(),
             CommandDataOptionValue::Boolean(b) => b.to_string(),
             CommandDataOptionValue::Number(n) => n.to_string(),
+            CommandDataOptionValue::Attachment(id) => {
+                attached.push((option.name.clone(), *id));
+                id.to_string()
+            }
             other => {
                 tracing::debug!(option = %option.name, kind = ?other.kind(), "option type we never register");
                 continue;
@@ -265,7 +334,7 @@ fn raw_command(name: &str, options: &[CommandDataOption]) -> RawCommand {
         };
         raw.named.push((option.name.clone(), value));
     }
-    raw
+    (raw, attached)
 }
 
 /// The "Answer" button: opens the pending question of this creator in this channel as a modal.

@@ -105,6 +105,7 @@ fn option(i18n: &I18n, key: &str, name: &str, o: &OptionSpec) -> CreateCommandOp
         OptionKind::Text | OptionKind::Choice => CommandOptionType::String,
         OptionKind::Integer => CommandOptionType::Integer,
         OptionKind::Boolean => CommandOptionType::Boolean,
+        OptionKind::Attachment => CommandOptionType::Attachment,
     };
     let mut built = CreateCommandOption::new(kind, name, en)
         .description_localized("fr", fr)

@@ -121,15 +121,12 @@ impl Pipeline {
         } else if let Some(document) = message.document() {
             match self.download(document).await {
                 Ok(file) => Input::File(file),
-                Err(problem) => {
-                    let responder = self.responder(&message, group);
-                    let sentence = self.sentence(&from, &problem).await;
-                    if let Err(e) = responder.send(Reply::text(sentence)).await {
-                        tracing::warn!(error = %e, "could not explain a refused document");
-                    }
-                    return;
-                }
+                Err(problem) => return self.explain(&message, &from, group, &problem).await,
             }
+        } else if message.photo().is_some() && !group {
+            // Telegram recompresses photos to JPEG: a logo or a table must come as a file.
+            let problem = msg("telegram-photo-not-file");
+            return self.explain(&message, &from, group, &problem).await;
         } else {
             return;
         };
@@ -323,6 +320,21 @@ impl Pipeline {
                 .map_or_else(|| "application/octet-stream".to_owned(), |m| m.to_string()),
             bytes,
         })
+    }
+
+    /// Answers a message we cannot take with the sentence that says what to do instead.
+    async fn explain(
+        &self,
+        message: &Message,
+        from: &User,
+        group: bool,
+        problem: &crate::i18n::Msg,
+    ) {
+        let responder = self.responder(message, group);
+        let sentence = self.sentence(from, problem).await;
+        if let Err(e) = responder.send(Reply::text(sentence)).await {
+            tracing::warn!(error = %e, "could not explain a refused message");
+        }
     }
 
     async fn sentence(&self, from: &User, message: &crate::i18n::Msg) -> String {

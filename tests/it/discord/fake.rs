@@ -57,6 +57,8 @@ struct State {
     /// DM channel per recipient: opening it again finds the same channel, as on Discord.
     dm_channels: HashMap<String, String>,
     identify: Option<Value>,
+    /// Files served at `/attachments/<id>/<filename>`, as Discord's CDN serves attachments.
+    attachments: HashMap<String, Vec<u8>>,
 }
 
 #[derive(Clone)]
@@ -100,6 +102,30 @@ impl FakeDiscord {
             }
         });
         fake
+    }
+
+    /// Serves `bytes` as an attachment and returns its entry for `data.resolved.attachments`.
+    pub fn add_attachment(
+        &self,
+        id: &str,
+        filename: &str,
+        content_type: &str,
+        bytes: Vec<u8>,
+    ) -> Value {
+        let entry = json!({
+            "id": id,
+            "filename": filename,
+            "content_type": content_type,
+            "size": bytes.len(),
+            "url": format!("{}/attachments/{id}/{filename}", self.url),
+            "proxy_url": format!("{}/attachments/{id}/{filename}", self.url),
+        });
+        self.state
+            .lock()
+            .unwrap()
+            .attachments
+            .insert(id.to_owned(), bytes);
+        entry
     }
 
     pub fn script(&self, scripted: Scripted) {
@@ -222,6 +248,13 @@ impl FakeDiscord {
         }
         state.next_id += 1;
         let id = state.next_id.to_string();
+        if let Some(rest) = path.strip_prefix("/attachments/") {
+            let id = rest.split('/').next().unwrap_or_default();
+            return match state.attachments.get(id) {
+                Some(bytes) => bytes.clone().into_response(),
+                None => StatusCode::NOT_FOUND.into_response(),
+            };
+        }
         let p = path.trim_start_matches("/api/v10");
         let answer = match (method.as_str(), p) {
             ("GET", "/gateway") => json!({ "url": ws_url }),
@@ -434,6 +467,23 @@ fn base(kind: u8, user_id: &str, locale: &str, guild: Option<&str>) -> Value {
 pub fn command(name: &str, options: Value, user_id: &str, locale: &str) -> Value {
     let mut v = base(2, user_id, locale, None);
     v["data"] = json!({ "id": "500", "name": name, "type": 1, "options": options });
+    v
+}
+
+/// A slash command whose `options` name attachments, with their `resolved` entries.
+pub fn command_with_files(
+    name: &str,
+    options: Value,
+    attachments: &[Value],
+    user_id: &str,
+    locale: &str,
+) -> Value {
+    let mut v = command(name, options, user_id, locale);
+    let resolved: serde_json::Map<String, Value> = attachments
+        .iter()
+        .map(|a| (a["id"].as_str().unwrap_or_default().to_owned(), a.clone()))
+        .collect();
+    v["data"]["resolved"] = json!({ "attachments": resolved });
     v
 }
 

@@ -324,3 +324,97 @@ async fn deal_add_is_a_modal_then_continue_buttons_open_the_next_pages() {
         .unwrap();
     assert_eq!(count, 1);
 }
+
+/// The `image` option of `/profile logo` as Discord sends it: a subcommand with an attachment.
+fn logo_command(attachment: &serde_json::Value) -> serde_json::Value {
+    let id = attachment["id"].as_str().unwrap();
+    fake::command_with_files(
+        "profile",
+        json!([{ "type": 1, "name": "logo", "options": [
+            { "type": 11, "name": "image", "value": id }
+        ] }]),
+        std::slice::from_ref(attachment),
+        "42",
+        "en-US",
+    )
+}
+
+async fn stored_logo(h: &Harness) -> Option<Vec<u8>> {
+    sqlx::query_scalar("SELECT logo_png FROM business_profiles")
+        .fetch_one(&h.t.db.pool)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn an_attached_png_becomes_the_logo_and_other_hosts_are_never_fetched() {
+    let h = Harness::start(&[]).await;
+    let en = creatorpilot::i18n::Locale::En;
+    let r = crate::engine::Recorder::default();
+    creatorpilot::bot::dispatch::handle(
+        &h.t.app,
+        crate::engine::incoming(
+            creatorpilot::bot::Platform::Discord,
+            "42",
+            "710",
+            creatorpilot::bot::Input::Line(crate::invoices::FR_PROFILE.into()),
+        ),
+        &r,
+    )
+    .await;
+    let edit_of_original = |r: &fake::Recorded| {
+        r.method == "PATCH"
+            && r.path == format!("/api/v10/webhooks/{APP_ID}/interaction-token/messages/@original")
+    };
+
+    let logo = crate::logo::png(64, 64);
+    let attachment = h
+        .fake
+        .add_attachment("1300", "logo.png", "image/png", logo.clone());
+    let (_, answer) = h.post(&logo_command(&attachment)).await;
+    assert_eq!(
+        answer,
+        json!({ "type": 5, "data": { "flags": 64 } }),
+        "deferred while downloading"
+    );
+    let edit = h.fake.wait_for("the logo saved", edit_of_original).await;
+    let saved = h.t.app.i18n.render(
+        en,
+        &creatorpilot::i18n::msg("profile-logo-saved")
+            .arg("width", 64_i64)
+            .arg("height", 64_i64),
+    );
+    assert_eq!(edit.json["content"], saved, "{edit:?}");
+    assert_eq!(stored_logo(&h).await, Some(logo.clone()));
+
+    // An attachment URL on another host: refused without a single connection to it.
+    let elsewhere = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = elsewhere.local_addr().unwrap().port();
+    let mut forged =
+        h.fake
+            .add_attachment("1301", "other.png", "image/png", crate::logo::png(32, 32));
+    forged["url"] = json!(format!("http://localhost:{port}/other.png"));
+    let before = h.fake.requests_matching(edit_of_original).len();
+    let (_, answer) = h.post(&logo_command(&forged)).await;
+    assert_eq!(answer["type"], 5);
+    let refusal = h
+        .fake
+        .wait_for_count(
+            "the refusal",
+            1 + before,
+            std::time::Duration::from_secs(10),
+            edit_of_original,
+        )
+        .await
+        .pop()
+        .unwrap();
+    assert_eq!(
+        refusal.json["content"],
+        h.t.app.i18n.tr(en, "discord-file-failed"),
+        "{refusal:?}"
+    );
+    let connected =
+        tokio::time::timeout(std::time::Duration::from_millis(300), elsewhere.accept()).await;
+    assert!(connected.is_err(), "the forged URL was fetched");
+    assert_eq!(stored_logo(&h).await, Some(logo), "the logo is unchanged");
+}

@@ -437,6 +437,24 @@ pub fn private_document(
     })
 }
 
+/// A photo (Telegram's compressed image, several sizes) sent in a private chat.
+pub fn private_photo(user_id: i64, lang: &str, file_id: &str) -> Value {
+    json!({
+        "message": {
+            "message_id": next_incoming_id(),
+            "date": unix_now(),
+            "chat": chat_json(user_id),
+            "from": user_json(user_id, lang),
+            "photo": [
+                { "file_id": format!("{file_id}-s"), "file_unique_id": format!("u-{file_id}-s"),
+                  "width": 90, "height": 60, "file_size": 1200 },
+                { "file_id": file_id, "file_unique_id": format!("u-{file_id}"),
+                  "width": 900, "height": 600, "file_size": 48000 },
+            ],
+        }
+    })
+}
+
 // ---------------------------------------------------------------------------------------------
 // Server state
 // ---------------------------------------------------------------------------------------------

@@ -14,6 +14,9 @@ use url::Url;
 
 use crate::crypto::{KeyParseError, Keyring};
 
+mod smtp;
+pub use smtp::Smtp;
+
 /// The variables of DESIGN.md's table, typed.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -37,6 +40,8 @@ pub struct Settings {
     pub billing_grace_days: u32,
     pub operator_ids: Vec<OperatorId>,
     pub log_format: LogFormat,
+    /// `SMTP_*`: where `/invoice send` mails invoices; `None` when not configured.
+    pub smtp: Option<Smtp>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -285,6 +290,7 @@ impl Settings {
         }
 
         let operator_ids = r.operator_ids();
+        let smtp = r.smtp();
         let log_format = match r.text("LOG_FORMAT").as_deref() {
             None | Some("text") => LogFormat::Text,
             Some("json") => LogFormat::Json,
@@ -354,6 +360,7 @@ impl Settings {
             billing_grace_days,
             operator_ids,
             log_format,
+            smtp,
         })
     }
 

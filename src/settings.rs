@@ -14,7 +14,9 @@ use url::Url;
 
 use crate::crypto::{KeyParseError, Keyring};
 
+mod ai_fallback;
 mod smtp;
+pub use ai_fallback::{AiFallback, AiFallbackKind};
 pub use smtp::Smtp;
 
 /// The variables of DESIGN.md's table, typed.
@@ -29,6 +31,8 @@ pub struct Settings {
     pub telegram: Telegram,
     pub discord: Discord,
     pub openai: OpenAi,
+    /// `AI_FALLBACK_*`: the provider asked when the primary one fails.
+    pub ai_fallback: Option<AiFallback>,
     pub stripe: Stripe,
     pub google: Google,
     pub tiktok: TikTok,
@@ -202,6 +206,7 @@ impl Settings {
                 .unwrap_or_else(|| "gpt-4o-mini".to_owned()),
             daily_token_budget: r.count("AI_DAILY_TOKEN_BUDGET"),
         };
+        let ai_fallback = r.ai_fallback();
         let stripe = Stripe {
             api_url: r.url("STRIPE_API_URL", "https://api.stripe.com"),
             secret_key: r.secret("STRIPE_SECRET_KEY"),
@@ -351,6 +356,7 @@ impl Settings {
             telegram,
             discord,
             openai,
+            ai_fallback,
             stripe,
             google,
             tiktok,

@@ -46,6 +46,8 @@ pub struct Settings {
     pub log_format: LogFormat,
     /// `SMTP_*`: where `/invoice send` mails invoices; `None` when not configured.
     pub smtp: Option<Smtp>,
+    /// `PRIVACY_CONTACT`: who creators write to about their data (an email or a URL).
+    pub privacy_contact: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -296,6 +298,7 @@ impl Settings {
 
         let operator_ids = r.operator_ids();
         let smtp = r.smtp();
+        let privacy_contact = r.text("PRIVACY_CONTACT");
         let log_format = match r.text("LOG_FORMAT").as_deref() {
             None | Some("text") => LogFormat::Text,
             Some("json") => LogFormat::Json,
@@ -367,6 +370,7 @@ impl Settings {
             operator_ids,
             log_format,
             smtp,
+            privacy_contact,
         })
     }
 

@@ -67,6 +67,10 @@ async fn the_logo_goes_on_the_next_invoices_only(locale: Locale) {
     let work = h.work_dir.path();
     std::fs::write(work.join("logo.png"), png(120, 60)).unwrap();
     std::fs::write(work.join("tiny.png"), png(8, 8)).unwrap();
+    // A real PNG, but over 1 MB (trailing bytes after its end still count).
+    let mut big = png(64, 64);
+    big.resize(1024 * 1024 + 1, 0);
+    std::fs::write(work.join("big.png"), big).unwrap();
     std::fs::write(work.join("notes.txt"), "not an image").unwrap();
     // A JPEG renamed .png: the name does not make it a PNG.
     std::fs::write(work.join("photo.png"), b"\xff\xd8\xff\xe0\x00\x10JFIF\x00").unwrap();
@@ -86,6 +90,7 @@ async fn the_logo_goes_on_the_next_invoices_only(locale: Locale) {
             "/profile logo notes.txt",
             "/profile logo photo.png",
             "/profile logo tiny.png",
+            "/profile logo big.png",
             "/profile logo missing.png",
             "/profile logo logo.png",
             "/profile",
@@ -116,6 +121,10 @@ async fn the_logo_goes_on_the_next_invoices_only(locale: Locale) {
         i18n.render(
             locale,
             &msg("profile-logo-unreadable").arg("path", "missing.png"),
+        ),
+        i18n.render(
+            locale,
+            &msg("profile-logo-too-large").arg("max_kb", 1024_i64),
         ),
         i18n.render(
             locale,

@@ -12,8 +12,8 @@ use creatorpilot::i18n::Locale;
 use creatorpilot::platforms::telegram::{self, Options};
 use creatorpilot::platforms::{Mode, WebhookHandler};
 use fake::{
-    Failure, FakeTelegram, Recorded, callback, group_text, private_document, private_photo,
-    private_text,
+    Failure, FakeTelegram, Recorded, callback, group_document, group_text, private_document,
+    private_photo, private_text,
 };
 use serde_json::Value;
 use teloxide::adaptors::throttle::Limits;
@@ -354,6 +354,28 @@ async fn a_png_document_becomes_the_logo_and_a_photo_is_explained() {
             .arg("height", 100_i64),
     );
     assert_eq!(reply, vec![expected]);
+    let stored: Option<Vec<u8>> = sqlx::query_scalar("SELECT logo_png FROM business_profiles")
+        .fetch_one(&tg.t.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(stored, Some(logo.clone()));
+    // A PNG the same creator posts in a group, not as a reply to the bot, is group chatter: not
+    // downloaded, no answer, the logo unchanged.
+    let group = -100_777;
+    tg.fake.add_file("shared-1", crate::logo::png(40, 40));
+    tg.fake.push_update(group_document(
+        group,
+        user,
+        "fr",
+        "shared-1",
+        "meme.png",
+        "image/png",
+    ));
+    let marker = tg
+        .say(group_text(group, user, "fr", "/nope"), group, 1)
+        .await;
+    assert_eq!(marker.len(), 1, "{marker:?}");
+    assert_eq!(tg.texts_to(group).len(), 1, "{:?}", tg.texts_to(group));
     let stored: Option<Vec<u8>> = sqlx::query_scalar("SELECT logo_png FROM business_profiles")
         .fetch_one(&tg.t.db.pool)
         .await

@@ -130,7 +130,8 @@ async fn the_logo_goes_on_the_next_invoices_only(locale: Locale) {
             locale,
             &msg("profile-logo-saved")
                 .arg("width", 120_i64)
-                .arg("height", 60_i64),
+                .arg("height", 60_i64)
+                .arg("remove", "/profile logo remove"),
         ),
         i18n.tr(locale, "profile-logo-set"),
         i18n.tr(locale, "profile-logo-removed"),

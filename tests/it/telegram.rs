@@ -351,7 +351,8 @@ async fn a_png_document_becomes_the_logo_and_a_photo_is_explained() {
         Locale::Fr,
         &creatorpilot::i18n::msg("profile-logo-saved")
             .arg("width", 300_i64)
-            .arg("height", 100_i64),
+            .arg("height", 100_i64)
+            .arg("remove", "/profile logo remove"),
     );
     assert_eq!(reply, vec![expected]);
     let stored: Option<Vec<u8>> = sqlx::query_scalar("SELECT logo_png FROM business_profiles")

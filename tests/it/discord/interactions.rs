@@ -382,7 +382,8 @@ async fn an_attached_png_becomes_the_logo_and_other_hosts_are_never_fetched() {
         en,
         &creatorpilot::i18n::msg("profile-logo-saved")
             .arg("width", 64_i64)
-            .arg("height", 64_i64),
+            .arg("height", 64_i64)
+            .arg("remove", "/profile logo path:remove"),
     );
     assert_eq!(edit.json["content"], saved, "{edit:?}");
     assert_eq!(stored_logo(&h).await, Some(logo.clone()));

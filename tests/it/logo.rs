@@ -165,22 +165,37 @@ async fn the_logo_goes_on_the_next_invoices_only(locale: Locale) {
 
     // The first invoice carries the logo (flattened to RGB), the second none; the first, sent
     // again after the logo was removed, still has it.
-    let pdf = |number: &str| {
-        std::fs::read_dir(&run.files_dir)
+    let pdfs = |number: &str| {
+        let mut found: Vec<_> = std::fs::read_dir(&run.files_dir)
             .unwrap()
             .map(|e| e.unwrap().path())
-            .find(|p| {
+            .filter(|p| {
                 p.to_str().unwrap().contains(number) && p.extension().is_some_and(|e| e == "pdf")
             })
-            .unwrap_or_else(|| panic!("no PDF for {number}"))
+            .collect();
+        found.sort();
+        found
     };
-    let with_logo = pdf(&first);
-    assert_eq!(images(&with_logo), vec![(120, 60, "rgb".to_owned())]);
-    let text = checked_facturx(&with_logo);
-    assert!(text.contains("Alex Martin EI"), "{text}");
-    let without = pdf(&second);
-    assert_eq!(images(&without), vec![]);
-    checked_facturx(&without);
+    let first_pdfs = pdfs(&first);
+    assert_eq!(
+        first_pdfs.len(),
+        2,
+        "issued, then shown again: {first_pdfs:?}"
+    );
+    for with_logo in &first_pdfs {
+        assert_eq!(images(with_logo), vec![(120, 60, "rgb".to_owned())]);
+        let text = checked_facturx(with_logo);
+        assert!(text.contains("Alex Martin EI"), "{text}");
+    }
+    assert_eq!(
+        std::fs::read(&first_pdfs[0]).unwrap(),
+        std::fs::read(&first_pdfs[1]).unwrap(),
+        "/invoice show sends the stored PDF, byte for byte"
+    );
+    let second_pdfs = pdfs(&second);
+    assert_eq!(second_pdfs.len(), 1, "{second_pdfs:?}");
+    assert_eq!(images(&second_pdfs[0]), vec![]);
+    checked_facturx(&second_pdfs[0]);
 
     let stored: Option<Vec<u8>> = sqlx::query_scalar("SELECT logo_png FROM business_profiles")
         .fetch_one(&h.db.pool)

@@ -177,21 +177,16 @@ mod tests {
         assert_eq!(half.rgb, vec![128; 6]);
         assert_eq!(stripes.fit(10, 10), stripes);
 
-        let wide = Logo {
-            width: 2000,
-            height: 500,
-            rgb: vec![7; 2000 * 500 * 3],
+        let solid = |width: u32, height: u32| Logo {
+            width,
+            height,
+            rgb: vec![7; width as usize * height as usize * 3],
         };
-        let fitted = wide.fit(473, 237);
+        let fitted = solid(2000, 500).fit(473, 237);
         assert_eq!((fitted.width, fitted.height), (473, 118));
         assert_eq!(fitted.rgb.len(), 473 * 118 * 3);
         assert!(fitted.rgb.iter().all(|&c| c == 7));
-        let tall = Logo {
-            width: 30,
-            height: 1900,
-            rgb: vec![0; 30 * 1900 * 3],
-        };
-        let fitted = tall.fit(473, 237);
+        let fitted = solid(30, 1900).fit(473, 237);
         assert_eq!((fitted.width, fitted.height), (4, 237));
     }
 

@@ -480,3 +480,59 @@ async fn an_attached_csv_is_imported() {
         .unwrap();
     assert_eq!(views, [100, 120]);
 }
+
+/// `/profile set` (Discord requires a subcommand) keeps what `/profile` did: the form the first
+/// time, then the saved identity, which says whether a logo is set.
+#[tokio::test]
+async fn profile_set_asks_then_shows_the_identity_and_its_logo() {
+    let h = Harness::start(&[]).await;
+    let en = creatorpilot::i18n::Locale::En;
+    let set = || {
+        fake::command(
+            "profile",
+            json!([{ "type": 1, "name": "set", "options": [] }]),
+            "42",
+            "en-US",
+        )
+    };
+    let (_, form) = h.post(&set()).await;
+    assert_eq!(form["type"], 9, "a modal: {form}");
+    assert_eq!(
+        form["data"]["title"],
+        h.t.app.i18n.tr(en, "profile-form-title")
+    );
+
+    let r = crate::engine::Recorder::default();
+    creatorpilot::bot::dispatch::handle(
+        &h.t.app,
+        crate::engine::incoming(
+            creatorpilot::bot::Platform::Discord,
+            "42",
+            "710",
+            creatorpilot::bot::Input::Line(crate::invoices::FR_PROFILE.into()),
+        ),
+        &r,
+    )
+    .await;
+    let (_, shown) = h.post(&set()).await;
+    let text = content(&shown);
+    assert!(text.contains("Alex Martin EI"), "{text}");
+    assert!(
+        text.contains(&h.t.app.i18n.tr(en, "profile-logo-unset")),
+        "{text}"
+    );
+    let attachment =
+        h.fake
+            .add_attachment("1500", "logo.png", "image/png", crate::logo::png(64, 32));
+    h.post(&logo_command(&attachment)).await;
+    h.fake
+        .wait_for("the logo saved", |r| {
+            r.method == "PATCH" && r.path.ends_with("/interaction-token/messages/@original")
+        })
+        .await;
+    let (_, shown) = h.post(&set()).await;
+    assert!(
+        content(&shown).contains(&h.t.app.i18n.tr(en, "profile-logo-set")),
+        "{shown}"
+    );
+}

@@ -54,6 +54,7 @@ pub enum DownloadError {
     Refused,
     #[error("the attachment is larger than allowed")]
     TooBig,
+    /// The reason, without the URL: an attachment URL is signed and opens the creator's file.
     #[error("the attachment could not be downloaded: {0}")]
     Failed(String),
 }
@@ -139,7 +140,7 @@ impl Rest {
             .get(parsed)
             .send()
             .await
-            .map_err(|e| DownloadError::Failed(e.to_string()))?;
+            .map_err(|e| DownloadError::Failed(e.without_url().to_string()))?;
         if !response.status().is_success() {
             return Err(DownloadError::Failed(response.status().to_string()));
         }
@@ -147,7 +148,7 @@ impl Rest {
         while let Some(chunk) = response
             .chunk()
             .await
-            .map_err(|e| DownloadError::Failed(e.to_string()))?
+            .map_err(|e| DownloadError::Failed(e.without_url().to_string()))?
         {
             if bytes.len() + chunk.len() > max {
                 return Err(DownloadError::TooBig);

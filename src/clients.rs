@@ -7,6 +7,7 @@
 pub mod ai;
 pub mod google;
 pub mod instagram;
+pub mod mail;
 pub mod stripe;
 pub mod tiktok;
 

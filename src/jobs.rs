@@ -305,6 +305,11 @@ async fn execute(job: Job, ctx: &mut JobContext<'_>) -> Result<(), JobError> {
             let Some(reply) = reminders::overdue(ctx.app, account, invoice, locale).await? else {
                 return Ok(());
             };
+            // Opted-in deals: the brand gets a polite email too, and the creator is told.
+            let reply = match reminders::remind_brand(ctx.app, account, invoice, locale).await? {
+                Some(line) => reply.block(line),
+                None => reply,
+            };
             // The next one is queued before this one is sent, so a crash cannot end the series.
             if reminder < reminders::MAX_OVERDUE_REMINDERS {
                 let next = Job::InvoiceOverdue {

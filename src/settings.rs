@@ -14,6 +14,11 @@ use url::Url;
 
 use crate::crypto::{KeyParseError, Keyring};
 
+mod ai_fallback;
+mod smtp;
+pub use ai_fallback::{AiFallback, AiFallbackKind};
+pub use smtp::Smtp;
+
 /// The variables of DESIGN.md's table, typed.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -26,6 +31,8 @@ pub struct Settings {
     pub telegram: Telegram,
     pub discord: Discord,
     pub openai: OpenAi,
+    /// `AI_FALLBACK_*`: the provider asked when the primary one fails.
+    pub ai_fallback: Option<AiFallback>,
     pub stripe: Stripe,
     pub google: Google,
     pub tiktok: TikTok,
@@ -37,6 +44,8 @@ pub struct Settings {
     pub billing_grace_days: u32,
     pub operator_ids: Vec<OperatorId>,
     pub log_format: LogFormat,
+    /// `SMTP_*`: where `/invoice send` mails invoices; `None` when not configured.
+    pub smtp: Option<Smtp>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -197,6 +206,7 @@ impl Settings {
                 .unwrap_or_else(|| "gpt-4o-mini".to_owned()),
             daily_token_budget: r.count("AI_DAILY_TOKEN_BUDGET"),
         };
+        let ai_fallback = r.ai_fallback();
         let stripe = Stripe {
             api_url: r.url("STRIPE_API_URL", "https://api.stripe.com"),
             secret_key: r.secret("STRIPE_SECRET_KEY"),
@@ -285,6 +295,7 @@ impl Settings {
         }
 
         let operator_ids = r.operator_ids();
+        let smtp = r.smtp();
         let log_format = match r.text("LOG_FORMAT").as_deref() {
             None | Some("text") => LogFormat::Text,
             Some("json") => LogFormat::Json,
@@ -345,6 +356,7 @@ impl Settings {
             telegram,
             discord,
             openai,
+            ai_fallback,
             stripe,
             google,
             tiktok,
@@ -354,6 +366,7 @@ impl Settings {
             billing_grace_days,
             operator_ids,
             log_format,
+            smtp,
         })
     }
 

@@ -72,6 +72,8 @@ deal-details = #{ $number } { $brand } — { $amount }
     { $type } · delivery { $delivery } · { $status }
     Billed to: { $buyer }
 deal-contract-yes = Written contract: yes
+deal-remind-brand-on = Overdue invoices: the brand also gets a polite reminder by email
+deal-remind-brand-needs-email = Deal #{ $number } has no billing email for the brand, so I could not email them reminders. Add one: /deal edit { $number } buyer_email=billing@brand.com remind_brand=yes
 deal-contract-no = Written contract: no (loi 2023-451 art. 8 requires one)
 deal-disclosure-publicite = Label: "Publicité"
 deal-disclosure-collaboration = Label: "Collaboration commerciale"
@@ -126,6 +128,7 @@ opt-deal-edit-buyer_vat = Brand's VAT number
 opt-deal-edit-buyer_email = Brand's billing email
 opt-deal-edit-contract = Written contract signed (loi 2023-451, art. 8)
 opt-deal-edit-disclosure = Disclosure label used (loi 2023-451, art. 5)
+opt-deal-edit-remind_brand = Also email the brand a polite reminder when an invoice is overdue (yes/no)
 
 ## /profile logo
 

@@ -12,6 +12,9 @@ opt-invoice-create-deal = Deal number
 opt-invoice-create-line = A line: description; quantity; unit price excl. VAT[; VAT %]
 opt-invoice-show-number = Invoice number, e.g. 2026-0001
 opt-invoice-mark-sent-number = Invoice number
+cmd-invoice-send = Email an invoice to the brand
+opt-invoice-send-number = Invoice number
+opt-invoice-send-email = Send to this address instead of the deal's billing email
 opt-invoice-paid-number = Invoice number
 opt-invoice-paid-date = Payment date (YYYY-MM-DD, default today)
 opt-invoice-credit-number = Invoice number
@@ -95,3 +98,37 @@ pdf-deliverable-short = Short video
 pdf-deliverable-story = Story
 pdf-deliverable-post = Sponsored post
 pdf-deliverable-other = Content creation
+
+## /invoice send and brand reminders
+
+invoice-sent-by-email = Invoice { $number } was emailed to { $email } and is marked as sent ({ $date }). Replies from the brand go to your own email.
+invoice-send-no-smtp = Email is not set up on this server, so I cannot send invoice { $number } myself. Here is the PDF: forward it to the brand, then record it with /invoice mark-sent { $number }.
+invoice-send-no-email = I don't know where to send invoice { $number }: its deal has no billing email. Give one: /invoice send { $number } billing@brand.com
+invoice-send-bad-email = "{ $value }" is not an email address. Check it and send /invoice send again.
+invoice-send-refused = The mail server refused to deliver invoice { $number } to { $email } ({ $reason }). The invoice stays unsent: check the address and try again.
+invoice-send-unreachable = I could not reach the mail server, so invoice { $number } was not sent and stays unsent. Try again in a few minutes.
+invoice-reminder-brand-mailed = I also emailed { $email } a polite reminder.
+invoice-reminder-brand-no-smtp = I could not email the brand a reminder: email is not set up on this server.
+invoice-reminder-brand-failed = I could not email { $email } a reminder ({ $reason }).
+invoice-mail-subject = { $kind ->
+    [credit] Credit note
+   *[invoice] Invoice
+} { $number } from { $issuer }
+invoice-mail-body = Hello,
+
+    Please find attached { $kind ->
+        [credit] credit note
+       *[invoice] invoice
+    } { $number } for { $total }, payable by { $due }.
+
+    Kind regards,
+    { $issuer }
+invoice-mail-reminder-subject = Reminder: invoice { $number } from { $issuer } is overdue
+invoice-mail-reminder-body = Hello,
+
+    Unless it has just been paid, invoice { $number } for { $total }, due on { $due }, is still outstanding. You will find it attached again.
+
+    Thank you for settling it at your earliest convenience.
+
+    Kind regards,
+    { $issuer }

@@ -72,6 +72,8 @@ deal-details = n° { $number } { $brand } — { $amount }
     { $type } · livraison { $delivery } · { $status }
     Facturé à : { $buyer }
 deal-contract-yes = Contrat écrit : oui
+deal-remind-brand-on = Factures en retard : la marque reçoit aussi une relance courtoise par e-mail
+deal-remind-brand-needs-email = Le partenariat n°{ $number } n’a pas d’e-mail de facturation pour la marque : impossible de lui envoyer des relances. Ajoutez-en un : /deal edit { $number } buyer_email=facturation@marque.fr remind_brand=oui
 deal-contract-no = Contrat écrit : non (la loi 2023-451, art. 8, en exige un)
 deal-disclosure-publicite = Mention : « Publicité »
 deal-disclosure-collaboration = Mention : « Collaboration commerciale »
@@ -126,6 +128,7 @@ opt-deal-edit-buyer_vat = Numéro de TVA de la marque
 opt-deal-edit-buyer_email = E-mail de facturation de la marque
 opt-deal-edit-contract = Contrat écrit signé (loi 2023-451, art. 8)
 opt-deal-edit-disclosure = Mention utilisée (loi 2023-451, art. 5)
+opt-deal-edit-remind_brand = Envoyer aussi une relance courtoise par e-mail à la marque quand une facture est en retard (oui/non)
 
 ## /profile logo
 

@@ -12,6 +12,9 @@ opt-invoice-create-deal = Numéro du partenariat
 opt-invoice-create-line = Une ligne : description ; quantité ; prix unitaire HT[ ; TVA %]
 opt-invoice-show-number = Numéro de facture, par exemple 2026-0001
 opt-invoice-mark-sent-number = Numéro de facture
+cmd-invoice-send = Envoyer une facture par e-mail à la marque
+opt-invoice-send-number = Numéro de facture
+opt-invoice-send-email = L’envoyer à cette adresse plutôt qu’à l’e-mail de facturation du partenariat
 opt-invoice-paid-number = Numéro de facture
 opt-invoice-paid-date = Date du paiement (AAAA-MM-JJ, aujourd'hui par défaut)
 opt-invoice-credit-number = Numéro de facture
@@ -95,3 +98,37 @@ pdf-deliverable-short = Vidéo courte
 pdf-deliverable-story = Story
 pdf-deliverable-post = Publication sponsorisée
 pdf-deliverable-other = Création de contenu
+
+## /invoice send et relances aux marques
+
+invoice-sent-by-email = La facture { $number } a été envoyée à { $email } et est marquée comme envoyée ({ $date }). Les réponses de la marque arrivent sur votre propre e-mail.
+invoice-send-no-smtp = L’e-mail n’est pas configuré sur ce serveur : je ne peux pas envoyer la facture { $number } moi-même. Voici le PDF : transférez-le à la marque, puis notez-le avec /invoice mark-sent { $number }.
+invoice-send-no-email = Je ne sais pas où envoyer la facture { $number } : son partenariat n’a pas d’e-mail de facturation. Indiquez-en un : /invoice send { $number } facturation@marque.fr
+invoice-send-bad-email = « { $value } » n’est pas une adresse e-mail. Vérifiez-la et renvoyez /invoice send.
+invoice-send-refused = Le serveur de messagerie a refusé de remettre la facture { $number } à { $email } ({ $reason }). La facture reste non envoyée : vérifiez l’adresse et réessayez.
+invoice-send-unreachable = Je n’ai pas pu joindre le serveur de messagerie : la facture { $number } n’est pas partie et reste non envoyée. Réessayez dans quelques minutes.
+invoice-reminder-brand-mailed = J’ai aussi envoyé une relance courtoise à { $email }.
+invoice-reminder-brand-no-smtp = Je n’ai pas pu relancer la marque par e-mail : l’e-mail n’est pas configuré sur ce serveur.
+invoice-reminder-brand-failed = Je n’ai pas pu envoyer de relance à { $email } ({ $reason }).
+invoice-mail-subject = { $kind ->
+    [credit] Avoir
+   *[invoice] Facture
+} { $number } — { $issuer }
+invoice-mail-body = Bonjour,
+
+    Veuillez trouver ci-joint { $kind ->
+        [credit] l’avoir
+       *[invoice] la facture
+    } { $number } d’un montant de { $total }, payable au plus tard le { $due }.
+
+    Bien cordialement,
+    { $issuer }
+invoice-mail-reminder-subject = Relance : facture { $number } de { $issuer } échue
+invoice-mail-reminder-body = Bonjour,
+
+    Sauf règlement très récent, la facture { $number } d’un montant de { $total }, échue le { $due }, reste impayée. Vous la trouverez de nouveau ci-jointe.
+
+    Merci de bien vouloir procéder à son règlement dans les meilleurs délais.
+
+    Bien cordialement,
+    { $issuer }

@@ -243,6 +243,10 @@ fn details(app: &App, locale: Locale, d: &Deal) -> String {
             },
         ));
     }
+    if d.remind_brand {
+        text.push('\n');
+        text.push_str(&app.i18n.tr(locale, "deal-remind-brand-on"));
+    }
     if let Some(label) = &d.disclosure {
         text.push('\n');
         text.push_str(&app.i18n.tr(
@@ -364,7 +368,18 @@ async fn edit(app: &App, inv: &Invocation, args: &Args, r: &dyn Responder) -> Co
         _ => today(),
     };
     let updated = parse(&input, floor)?;
-    db::deals::update(&app.db, inv.account, number, &updated).await?;
+    let remind_brand = args.boolean("remind_brand");
+    if remind_brand == Some(true) && updated.buyer_email.is_none() {
+        return Err(msg("deal-remind-brand-needs-email")
+            .arg("number", number)
+            .into());
+    }
+    let mut tx = app.db.begin().await?;
+    db::deals::update(&mut *tx, inv.account, number, &updated).await?;
+    if let Some(on) = remind_brand {
+        db::deals::set_remind_brand(&mut *tx, inv.account, number, on).await?;
+    }
+    tx.commit().await?;
     let saved = db::deals::get(&app.db, inv.account, number)
         .await?
         .ok_or_else(|| anyhow::anyhow!("deal {number} vanished after update"))?;

@@ -1,5 +1,6 @@
 //! `/invoice create DEAL [line="description; quantity; unit price HT[; VAT %]"]…` (up to 10 lines),
 //! `/invoice list`, `/invoice show N` (the PDF again), `/invoice mark-sent N`,
+//! `/invoice send N [email]` (emailed to the brand: `domain::invoices::mail`),
 //! `/invoice paid N [date]`, `/invoice credit N` (a credit note cancelling N), `/invoice edit N`
 //! (refused: issued invoices are immutable).
 
@@ -8,8 +9,10 @@ use chrono::NaiveDate;
 use crate::app::App;
 use crate::bot::args::Args;
 use crate::bot::{Attachment, CommandError, CommandResult, Invocation, Reply, Responder};
+use crate::clients::mail::MailError;
 use crate::db;
 use crate::domain::invoices::document::date;
+use crate::domain::invoices::mail::{self, Purpose, SendError};
 use crate::domain::invoices::{self, CreateError, Kind, Snapshot, money, reminders, today};
 use crate::domain::plans::{self, Feature, Reservation};
 use crate::i18n::{Locale, msg};
@@ -21,6 +24,7 @@ pub async fn run(app: &App, inv: &Invocation, args: &Args, r: &dyn Responder) ->
         Some("create") => create(app, inv, args, r).await,
         Some("show") => show(app, inv, &number(), r).await,
         Some("mark-sent") => mark_sent(app, inv, &number(), r).await,
+        Some("send") => send(app, inv, &number(), args.text("email"), r).await,
         Some("paid") => paid(app, inv, &number(), args.text("date"), r).await,
         Some("credit") => credit(app, inv, &number(), r).await,
         Some("edit") => Err(msg("invoice-immutable").arg("number", number()).into()),
@@ -197,17 +201,7 @@ async fn list(app: &App, inv: &Invocation, r: &dyn Responder) -> CommandResult {
 
 async fn show(app: &App, inv: &Invocation, number: &str, r: &dyn Responder) -> CommandResult {
     let i = find(app, inv, number).await?;
-    let key = i
-        .pdf_url
-        .clone()
-        .ok_or_else(|| anyhow::anyhow!("invoice {} has no PDF", i.number))?;
-    let bytes = app
-        .files
-        .get(&key)
-        .await
-        .map_err(|e| anyhow::Error::new(e).context("reading an invoice PDF"))?;
-    let snapshot: Snapshot =
-        serde_json::from_value(i.snapshot.clone()).map_err(anyhow::Error::from)?;
+    let (_, pdf) = mail::stored_pdf(app, &i).await?;
     let text = app.i18n.render(
         inv.locale,
         &msg("invoice-shown")
@@ -216,17 +210,56 @@ async fn show(app: &App, inv: &Invocation, number: &str, r: &dyn Responder) -> C
             .arg("due", date(i.due_date, inv.locale))
             .arg("status", status_label(app, inv.locale, &i, today())),
     );
-    r.send(
-        Reply::text(text)
-            .attachment(Attachment {
-                file_name: format!("{}.pdf", invoices::file_stem(&snapshot)),
-                mime_type: "application/pdf".into(),
-                bytes,
-            })
-            .private(),
-    )
-    .await?;
+    r.send(Reply::text(text).attachment(pdf).private()).await?;
     Ok(())
+}
+
+/// Emails the invoice to `email`, else to the billing email of its deal's brand.
+async fn send(
+    app: &App,
+    inv: &Invocation,
+    number: &str,
+    email: Option<&str>,
+    r: &dyn Responder,
+) -> CommandResult {
+    let i = find(app, inv, number).await?;
+    let (snapshot, pdf) = mail::stored_pdf(app, &i).await?;
+    let to = email
+        .map(str::to_owned)
+        .or(snapshot.buyer.email.clone())
+        .ok_or_else(|| msg("invoice-send-no-email").arg("number", &i.number))?;
+    if !crate::clients::mail::valid_address(&to) {
+        return Err(msg("invoice-send-bad-email").arg("value", &to).into());
+    }
+    let said = |m: crate::i18n::Msg| app.i18n.render(inv.locale, &m.arg("number", &i.number));
+    match mail::send(app, &i, &to, Purpose::Invoice).await {
+        Ok(()) => {
+            let text = said(
+                msg("invoice-sent-by-email")
+                    .arg("email", to.trim())
+                    .arg("date", date(today(), inv.locale)),
+            );
+            r.send(Reply::text(text).private()).await?;
+            Ok(())
+        }
+        Err(SendError::NotConfigured) => {
+            let text = said(msg("invoice-send-no-smtp"));
+            r.send(Reply::text(text).attachment(pdf).private()).await?;
+            Ok(())
+        }
+        Err(SendError::Mail(MailError::Refused(reason))) => Err(msg("invoice-send-refused")
+            .arg("number", &i.number)
+            .arg("email", to.trim())
+            .arg("reason", mail::short_reason(&reason))
+            .into()),
+        Err(SendError::Mail(e)) => {
+            tracing::warn!(error = %e, "an invoice could not be mailed");
+            Err(msg("invoice-send-unreachable")
+                .arg("number", &i.number)
+                .into())
+        }
+        Err(SendError::Internal(e)) => Err(e.into()),
+    }
 }
 
 async fn mark_sent(app: &App, inv: &Invocation, number: &str, r: &dyn Responder) -> CommandResult {

@@ -42,11 +42,13 @@ pub struct Deal {
     pub disclosure: Option<String>,
     pub status: String,
     pub created_at: chrono::DateTime<chrono::Utc>,
+    /// Overdue reminders also mail the brand (`/deal edit N remind_brand=yes`).
+    pub remind_brand: bool,
 }
 
 const COLUMNS: &str = "id, number, brand, amount_minor, currency, deliverable, delivery_date, \
      notes, buyer_name, buyer_address, buyer_siren, buyer_vat, buyer_email, written_contract, \
-     disclosure, status, created_at";
+     disclosure, status, created_at, remind_brand";
 
 pub async fn insert(
     db: impl PgExecutor<'_>,
@@ -136,6 +138,22 @@ pub async fn merge(
 }
 
 /// Replaces a deal's fields (issued invoices keep their own snapshot).
+/// Whether overdue reminders of this deal's invoices also mail the brand.
+pub async fn set_remind_brand(
+    db: impl PgExecutor<'_>,
+    account: AccountId,
+    number: i64,
+    on: bool,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE partnerships SET remind_brand = $3 WHERE user_id = $1 AND number = $2")
+        .bind(account.0)
+        .bind(number)
+        .bind(on)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
 pub async fn update(
     db: impl PgExecutor<'_>,
     account: AccountId,

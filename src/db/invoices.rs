@@ -142,6 +142,36 @@ pub async fn get(
     .await
 }
 
+/// The brand's billing email when the invoice's deal opted in to brand reminders.
+pub async fn brand_reminder_to(
+    db: impl PgExecutor<'_>,
+    account: AccountId,
+    invoice: Uuid,
+) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar(
+        "SELECT p.buyer_email FROM invoices i JOIN partnerships p ON p.id = i.partnership_id
+         WHERE i.user_id = $1 AND i.id = $2 AND p.remind_brand AND p.buyer_email IS NOT NULL",
+    )
+    .bind(account.0)
+    .bind(invoice)
+    .fetch_optional(db)
+    .await
+}
+
+pub async fn by_id(
+    db: impl PgExecutor<'_>,
+    account: AccountId,
+    invoice: Uuid,
+) -> sqlx::Result<Option<Invoice>> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{SELECT} WHERE i.user_id = $1 AND i.id = $2"
+    )))
+    .bind(account.0)
+    .bind(invoice)
+    .fetch_optional(db)
+    .await
+}
+
 pub async fn list(db: impl PgExecutor<'_>, account: AccountId) -> sqlx::Result<Vec<Invoice>> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "{SELECT} WHERE i.user_id = $1 ORDER BY i.issue_date, i.kind, i.number"
@@ -156,6 +186,22 @@ pub async fn mark_sent(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<()> {
         "UPDATE invoices SET status = 'sent', sent_at = now() WHERE id = $1 AND status = 'issued'",
     )
     .bind(id)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Marks an issued invoice sent by email to `to` (an invoice already sent or paid keeps its
+/// status; the address of the latest sending is kept).
+pub async fn mark_sent_to(db: impl PgExecutor<'_>, id: Uuid, to: &str) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE invoices SET sent_to = $2,
+             sent_at = CASE WHEN status = 'issued' THEN now() ELSE sent_at END,
+             status = CASE WHEN status = 'issued' THEN 'sent' ELSE status END
+         WHERE id = $1",
+    )
+    .bind(id)
+    .bind(to)
     .execute(db)
     .await?;
     Ok(())

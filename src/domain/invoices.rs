@@ -10,6 +10,7 @@
 //! May depend on `db/`, `render/`, `i18n`; never on `bot/` front ends.
 
 pub mod document;
+pub mod mail;
 pub mod money;
 pub mod privacy;
 pub mod profile;

@@ -270,7 +270,7 @@ async fn foreign_creator_with_vat_gets_an_english_invoice_with_totals_per_rate()
     );
 }
 
-async fn dispatch(t: &TestApp, line: &str) -> Recorder {
+pub(crate) async fn dispatch(t: &TestApp, line: &str) -> Recorder {
     let r = Recorder::default();
     creatorpilot::bot::dispatch::handle(
         &t.app,
@@ -679,7 +679,7 @@ async fn numbering_follows_the_siret_across_forget_and_return() {
 
 /// Records proactive sends.
 #[derive(Default)]
-struct Sent(std::sync::Mutex<Vec<String>>);
+pub(crate) struct Sent(pub(crate) std::sync::Mutex<Vec<String>>);
 
 #[async_trait::async_trait]
 impl creatorpilot::bot::Notifier for Sent {
@@ -693,7 +693,7 @@ impl creatorpilot::bot::Notifier for Sent {
     }
 }
 
-async fn drain(t: &TestApp) {
+pub(crate) async fn drain(t: &TestApp) {
     let config = creatorpilot::jobs::WorkerConfig {
         idle_poll: std::time::Duration::from_millis(10),
         lease: std::time::Duration::from_secs(60),

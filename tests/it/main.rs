@@ -17,6 +17,7 @@ mod facturx;
 mod ideas;
 mod invoices;
 mod logo;
+mod mail;
 mod plans;
 mod privacy;
 mod queue;

@@ -6,6 +6,7 @@ use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use uuid::Uuid;
 
 use super::document::date;
+use super::mail::{self, Purpose, SendError};
 use super::money::format_stored;
 use crate::app::App;
 use crate::bot::{AccountId, Reply};
@@ -53,6 +54,34 @@ pub async fn overdue(
             .arg("due", date(due, locale)),
     );
     Ok(Some(Reply::text(text).private()))
+}
+
+/// For an overdue invoice whose deal opted in (`remind_brand`), mails the brand a polite
+/// reminder; returns the sentence that tells the creator how that went (`None`: not opted in).
+pub async fn remind_brand(
+    app: &App,
+    account: AccountId,
+    invoice: Uuid,
+    locale: Locale,
+) -> anyhow::Result<Option<String>> {
+    let Some(to) = db::invoices::brand_reminder_to(&app.db, account, invoice).await? else {
+        return Ok(None);
+    };
+    let Some(i) = db::invoices::by_id(&app.db, account, invoice).await? else {
+        return Ok(None);
+    };
+    let said = match mail::send(app, &i, &to, Purpose::Reminder).await {
+        Ok(()) => msg("invoice-reminder-brand-mailed").arg("email", &to),
+        Err(SendError::NotConfigured) => msg("invoice-reminder-brand-no-smtp"),
+        Err(SendError::Mail(e)) => {
+            tracing::warn!(error = %e, "a brand reminder could not be mailed");
+            msg("invoice-reminder-brand-failed")
+                .arg("email", &to)
+                .arg("reason", mail::short_reason(&e.to_string()))
+        }
+        Err(SendError::Internal(e)) => return Err(e),
+    };
+    Ok(Some(app.i18n.render(locale, &said)))
 }
 
 /// The delivery reminder, or `None` when the deal is gone, delivered, paid or cancelled.

@@ -14,6 +14,7 @@ use chrono::{DateTime, Utc};
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 use tokio_util::sync::CancellationToken;
+use tracing::Instrument;
 
 use crate::app::App;
 use crate::bot::{AccountId, Destination, Platform, Reply, SendOutcome};
@@ -569,51 +570,62 @@ pub async fn run_one(
         db::jobs::release(&app.db, row.id, worker).await?;
         return Ok(false);
     }
-    let started = Instant::now();
-    let mut ctx = JobContext {
-        app,
-        id: row.id,
-        worker,
-        attempts: row.attempts,
-        finalized: None,
-    };
-    let result = match decode(&row.kind, row.payload) {
-        Ok(job) => execute(job, &mut ctx).await,
-        Err(e) => Err(JobError::Fatal(e)),
-    };
-    let outcome = match (&result, ctx.finalized) {
-        (Ok(()), Some(sent)) => sent,
-        (Ok(()), None) => {
-            db::jobs::complete(&app.db, row.id, worker).await?;
-            "done"
-        }
-        (Err(JobError::Retry(e)), _) if row.attempts < row.max_attempts => {
-            tracing::warn!(job = row.id, kind = %row.kind, error = ?e, "job will be retried");
-            db::jobs::retry(
-                &app.db,
-                row.id,
-                worker,
-                &format!("{e:#}"),
-                backoff(row.attempts).as_secs_f64(),
-            )
-            .await?;
-            "retried"
-        }
-        (Err(e), _) => {
-            tracing::error!(job = row.id, kind = %row.kind, error = %e, "job failed");
-            db::jobs::fail(&app.db, row.id, worker, &e.to_string()).await?;
-            "failed"
-        }
-    };
-    app.metrics
-        .jobs
-        .with_label_values(&[row.kind.as_str(), outcome])
-        .inc();
-    app.metrics
-        .job_seconds
-        .with_label_values(&[row.kind.as_str()])
-        .observe(started.elapsed().as_secs_f64());
-    Ok(true)
+    // Every log line of this run carries the job's id and kind.
+    let span = crate::telemetry::job_span(row.id, &row.kind);
+    async move {
+        let started = Instant::now();
+        app.metrics
+            .job_wait_seconds
+            .with_label_values(&[row.kind.as_str()])
+            .observe(row.waited_secs.max(0.0));
+        let mut ctx = JobContext {
+            app,
+            id: row.id,
+            worker,
+            attempts: row.attempts,
+            finalized: None,
+        };
+        let result = match decode(&row.kind, row.payload) {
+            Ok(job) => execute(job, &mut ctx).await,
+            Err(e) => Err(JobError::Fatal(e)),
+        };
+        let outcome = match (&result, ctx.finalized) {
+            (Ok(()), Some(sent)) => sent,
+            (Ok(()), None) => {
+                db::jobs::complete(&app.db, row.id, worker).await?;
+                "done"
+            }
+            (Err(JobError::Retry(e)), _) if row.attempts < row.max_attempts => {
+                tracing::warn!(job = row.id, kind = %row.kind, error = ?e, "job will be retried");
+                db::jobs::retry(
+                    &app.db,
+                    row.id,
+                    worker,
+                    &format!("{e:#}"),
+                    backoff(row.attempts).as_secs_f64(),
+                )
+                .await?;
+                "retried"
+            }
+            (Err(e), _) => {
+                tracing::error!(job = row.id, kind = %row.kind, error = %e, "job failed");
+                db::jobs::fail(&app.db, row.id, worker, &e.to_string()).await?;
+                "failed"
+            }
+        };
+        app.metrics
+            .jobs
+            .with_label_values(&[row.kind.as_str(), outcome])
+            .inc();
+        app.metrics
+            .job_seconds
+            .with_label_values(&[row.kind.as_str()])
+            .observe(started.elapsed().as_secs_f64());
+        tracing::info!(outcome, "job finished");
+        Ok(true)
+    }
+    .instrument(span)
+    .await
 }
 
 /// Every minute: enqueue recurring jobs (deduplicated), reap expired leases, refresh gauges.

@@ -19,6 +19,7 @@ use tracing::Instrument;
 use crate::app::App;
 use crate::bot::{AccountId, Destination, Platform, Reply, SendOutcome};
 use crate::db;
+use crate::domain::plans::PlanName;
 
 /// Every kind of background work, with its payload.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -709,10 +710,24 @@ pub async fn schedule_digests(app: &App, now: DateTime<Utc>) -> anyhow::Result<u
     Ok(enqueued)
 }
 
+/// The gauges read from the database: queue depth, uncertain jobs, accounts per plan.
 pub async fn refresh_gauges(app: &App) -> anyhow::Result<()> {
     let (depth, uncertain) = db::jobs::gauges(&app.db).await?;
     app.metrics.queue_depth.set(depth);
     app.metrics.uncertain_jobs.set(uncertain);
+    let counts = db::accounts::count_by_plan(&app.db).await?;
+    // Every plan gets a value (0 when no account has it): the labels stay a closed set.
+    for plan in [PlanName::Free, PlanName::Creator, PlanName::Pro] {
+        let count = counts
+            .iter()
+            .find(|(name, _)| name == plan.as_str())
+            .map_or(0, |(_, n)| *n);
+        app.metrics
+            .billing
+            .accounts
+            .with_label_values(&[plan.as_str()])
+            .set(count);
+    }
     Ok(())
 }
 

@@ -11,8 +11,8 @@
 use std::sync::LazyLock;
 
 use prometheus::{
-    Encoder, Histogram, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, Opts,
-    Registry, TextEncoder,
+    Encoder, Histogram, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge,
+    IntGaugeVec, Opts, Registry, TextEncoder,
 };
 
 pub struct Metrics {
@@ -46,6 +46,8 @@ pub struct BillingMetrics {
     pub conversions: IntCounterVec,
     /// Accounts going from a paid plan back to free, by the plan left.
     pub churn: IntCounterVec,
+    /// Accounts on each plan (refreshed on scrape): the denominator of the conversion rate.
+    pub accounts: IntGaugeVec,
     /// `invoice.payment_failed` events applied.
     pub payment_failures: IntCounter,
 }
@@ -173,6 +175,7 @@ impl Metrics {
                 ),
                 &["plan"],
             )?,
+            accounts: IntGaugeVec::new(Opts::new("accounts", "Accounts on each plan"), &["plan"])?,
             payment_failures: IntCounter::new(
                 "billing_payment_failures_total",
                 "Failed subscription payments",
@@ -182,6 +185,7 @@ impl Metrics {
         registry.register(Box::new(billing.checkouts_completed.clone()))?;
         registry.register(Box::new(billing.conversions.clone()))?;
         registry.register(Box::new(billing.churn.clone()))?;
+        registry.register(Box::new(billing.accounts.clone()))?;
         registry.register(Box::new(billing.payment_failures.clone()))?;
         Ok(Metrics {
             registry,

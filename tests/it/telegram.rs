@@ -893,3 +893,66 @@ async fn deal_add_steps_offer_choices_and_cancel_as_inline_keyboards() {
     assert_eq!(count, 1, "the cancelled deal was not stored");
     tg.shutdown().await;
 }
+
+/// `/metrics` after real traffic through the fake: messages sent, a 429 counted against
+/// Telegram, the account on the free plan, and the job's wait before it started.
+#[tokio::test]
+async fn metrics_count_sends_429s_accounts_and_job_waits() {
+    use crate::web::{scrape, series};
+    let _one_at_a_time = RATE_TESTS.lock().await;
+    let tg = start(&[], fast(), Mode::Full).await;
+    // Telegram counters are process-wide (the clients are free functions): compare deltas.
+    let sent = r#"creatorpilot_messages_sent_total{platform="telegram"}"#;
+    let throttled = r#"creatorpilot_external_api_errors_total{provider="telegram",status="429"}"#;
+    let before = scrape(&tg.t.app).await;
+
+    tg.fake.fail("sendmessage", Failure::RetryAfter(1), 1);
+    let reply = tg.say(private_text(77, "en", "/plan"), 77, 1).await;
+    assert!(reply[0].starts_with("Your plan"), "{reply:?}");
+    assert_eq!(tg.fake.requests_for("sendmessage").len(), 2);
+
+    // A job due 3 s ago, picked up now.
+    creatorpilot::jobs::enqueue(
+        &tg.t.db.pool,
+        &creatorpilot::jobs::Job::PurgeExpired,
+        "metrics-wait",
+        chrono::Utc::now() - chrono::Duration::seconds(3),
+    )
+    .await
+    .unwrap();
+    sqlx::query("UPDATE jobs SET created_at = run_at WHERE dedupe_key = 'metrics-wait'")
+        .execute(&tg.t.db.pool)
+        .await
+        .unwrap();
+    let config = creatorpilot::jobs::WorkerConfig {
+        idle_poll: Duration::from_millis(20),
+        lease: Duration::from_secs(60),
+    };
+    while creatorpilot::jobs::run_one(&tg.t.app, "w", &config, &CancellationToken::new())
+        .await
+        .unwrap()
+    {}
+
+    let after = scrape(&tg.t.app).await;
+    assert!(series(&after, sent) > series(&before, sent), "{after}");
+    assert!(
+        series(&after, throttled) > series(&before, throttled),
+        "{after}"
+    );
+    assert_eq!(series(&after, r#"creatorpilot_accounts{plan="free"}"#), 1.0);
+    assert_eq!(series(&after, r#"creatorpilot_accounts{plan="pro"}"#), 0.0);
+    let waits = r#"creatorpilot_job_wait_seconds_count{kind="purge_expired"}"#;
+    assert_eq!(series(&after, waits), 1.0, "{after}");
+    // Waited at least the 3 s it was overdue: not in the buckets under 2.5 s.
+    assert_eq!(
+        series(
+            &after,
+            r#"creatorpilot_job_wait_seconds_bucket{kind="purge_expired",le="2.5"}"#
+        ),
+        0.0,
+        "{after}"
+    );
+    // No account, chat or job id in any label.
+    assert!(!after.contains("\"77\""), "{after}");
+    tg.shutdown().await;
+}

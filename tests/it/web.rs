@@ -17,6 +17,26 @@ async fn spawn(router: axum::Router) -> (String, CancellationToken) {
     (base, stop)
 }
 
+/// GET /metrics from the app's metrics endpoint, as Prometheus would.
+pub(crate) async fn scrape(app: &std::sync::Arc<creatorpilot::app::App>) -> String {
+    let (base, stop) = spawn(web::metrics_router(app.clone())).await;
+    let text = reqwest::get(format!("{base}/metrics"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    stop.cancel();
+    text
+}
+
+/// The value of one series (`name{labels}` exactly as exposed), 0 when absent.
+pub(crate) fn series(text: &str, series: &str) -> f64 {
+    text.lines()
+        .find_map(|line| line.strip_prefix(series)?.strip_prefix(' '))
+        .map_or(0.0, |v| v.trim().parse().unwrap())
+}
+
 #[tokio::test]
 async fn healthz_answers_ok_while_the_database_answers_and_503_after() {
     let t = app().await;

@@ -71,8 +71,8 @@ fn serve(
     cmd.spawn().unwrap()
 }
 
-/// SIGTERM, wait for the exit, and hand back stderr.
-async fn stop(mut child: tokio::process::Child) -> String {
+/// SIGTERM, wait for the exit (status 0), and hand back stderr.
+pub(crate) async fn stop(mut child: tokio::process::Child) -> String {
     let pid = child.id().unwrap().to_string();
     assert!(
         std::process::Command::new("kill")
@@ -201,9 +201,11 @@ async fn json_logs_carry_request_and_job_ids_and_no_secret() {
     // The job's lines carry its id and kind.
     let finished = lines
         .iter()
-        .find(|l| l["fields"]["message"] == "job finished")
-        .expect("the job's end is logged");
-    assert_eq!(span_field(finished, "job", "job_id"), Some(job.to_string()));
+        .find(|l| {
+            l["fields"]["message"] == "job finished"
+                && span_field(l, "job", "job_id") == Some(job.to_string())
+        })
+        .expect("the job's end is logged with its id");
     assert_eq!(
         span_field(finished, "job", "kind").as_deref(),
         Some("\"purge_expired\"")

@@ -143,13 +143,7 @@ async fn metrics_count_commands_and_report_the_queue() {
     .await
     .unwrap();
 
-    let (base, _stop) = spawn(web::metrics_router(t.app.clone())).await;
-    let text = reqwest::get(format!("{base}/metrics"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let text = scrape(&t.app).await;
     assert!(
         text.contains(
             r#"creatorpilot_commands_total{command="help",outcome="ok",platform="console"} 1"#

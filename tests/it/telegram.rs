@@ -742,7 +742,7 @@ async fn serve_answers_through_long_polling_and_exits_zero_on_sigterm() {
     let db = fresh_db().await;
     let data = tempfile::tempdir().unwrap();
     let work = tempfile::tempdir().unwrap();
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_creatorpilot"))
+    let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_creatorpilot"))
         .arg("serve")
         .env_clear()
         .env("DATABASE_URL", &db.url)
@@ -766,23 +766,7 @@ async fn serve_answers_through_long_polling_and_exits_zero_on_sigterm() {
         "{:?}",
         replies[0].params
     );
-    let pid = child.id().unwrap().to_string();
-    assert!(
-        std::process::Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()
-            .unwrap()
-            .success()
-    );
-    let status = tokio::time::timeout(WAIT, child.wait())
-        .await
-        .unwrap()
-        .unwrap();
-    let mut stderr = String::new();
-    tokio::io::AsyncReadExt::read_to_string(child.stderr.as_mut().unwrap(), &mut stderr)
-        .await
-        .unwrap();
-    assert!(status.success(), "{status:?}\n{stderr}");
+    let stderr = crate::observability::stop(child).await;
     assert!(
         !stderr.contains("secret-token"),
         "the bot token reached the logs:\n{stderr}"
@@ -894,22 +878,20 @@ async fn deal_add_steps_offer_choices_and_cancel_as_inline_keyboards() {
     tg.shutdown().await;
 }
 
-/// `/metrics` after real traffic through the fake: messages sent, a 429 counted against
-/// Telegram, the account on the free plan, and the job's wait before it started.
+/// `/metrics` after real traffic through the fake: messages sent, the account on the free plan,
+/// and the job's wait before it started. (A 429 here is waited out inside teloxide's Throttle,
+/// which our code never sees: Telegram 429s are counted where our code gets the answer, see
+/// the README's metrics section; Discord's are tested in `discord::rest`.)
 #[tokio::test]
-async fn metrics_count_sends_429s_accounts_and_job_waits() {
+async fn metrics_count_telegram_sends_accounts_and_job_waits() {
     use crate::web::{scrape, series};
-    let _one_at_a_time = RATE_TESTS.lock().await;
     let tg = start(&[], fast(), Mode::Full).await;
     // Telegram counters are process-wide (the clients are free functions): compare deltas.
     let sent = r#"creatorpilot_messages_sent_total{platform="telegram"}"#;
-    let throttled = r#"creatorpilot_external_api_errors_total{provider="telegram",status="429"}"#;
     let before = scrape(&tg.t.app).await;
 
-    tg.fake.fail("sendmessage", Failure::RetryAfter(1), 1);
     let reply = tg.say(private_text(77, "en", "/plan"), 77, 1).await;
     assert!(reply[0].starts_with("Your plan"), "{reply:?}");
-    assert_eq!(tg.fake.requests_for("sendmessage").len(), 2);
 
     // A job due 3 s ago, picked up now.
     creatorpilot::jobs::enqueue(
@@ -935,10 +917,6 @@ async fn metrics_count_sends_429s_accounts_and_job_waits() {
 
     let after = scrape(&tg.t.app).await;
     assert!(series(&after, sent) > series(&before, sent), "{after}");
-    assert!(
-        series(&after, throttled) > series(&before, throttled),
-        "{after}"
-    );
     assert_eq!(series(&after, r#"creatorpilot_accounts{plan="free"}"#), 1.0);
     assert_eq!(series(&after, r#"creatorpilot_accounts{plan="pro"}"#), 0.0);
     let waits = r#"creatorpilot_job_wait_seconds_count{kind="purge_expired"}"#;

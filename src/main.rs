@@ -9,7 +9,7 @@ use tokio::io::BufReader;
 use creatorpilot::i18n::{Locale, msg};
 use creatorpilot::platforms::console::{self, ConsoleOptions};
 use creatorpilot::runtime::{Runtime, WebMode};
-use creatorpilot::settings::{LogFormat, Settings};
+use creatorpilot::settings::Settings;
 
 #[derive(Parser)]
 #[command(
@@ -43,6 +43,8 @@ enum Command {
     },
     /// Apply database migrations and exit.
     Migrate,
+    /// GET /healthz on HTTP_ADDR (0.0.0.0 probed as 127.0.0.1): exit 0 when healthy, 1 if not.
+    Healthcheck,
     /// Register the slash commands with Discord.
     RegisterCommands,
     /// Re-encrypt every stored provider token with the first key of TOKEN_ENCRYPTION_KEYS.
@@ -127,7 +129,11 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    init_logging(&settings, matches!(cli.command, Command::Chat { .. }));
+    // Kept until the end of `main`: dropping it flushes pending error reports.
+    let _telemetry = creatorpilot::telemetry::init(
+        &settings,
+        matches!(cli.command, Command::Chat { .. } | Command::Healthcheck),
+    );
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -175,6 +181,18 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
         }
         // Handled in `main` before settings are read: it needs no configuration.
         Command::Bench { .. } => Ok(ExitCode::SUCCESS),
+        Command::Healthcheck => Ok(
+            match creatorpilot::healthcheck::check(settings.http_addr).await {
+                Ok(line) => {
+                    println!("{line}");
+                    ExitCode::SUCCESS
+                }
+                Err(line) => {
+                    println!("{line}");
+                    ExitCode::FAILURE
+                }
+            },
+        ),
         Command::Migrate => {
             let db = creatorpilot::db::Database::open(&settings).await?;
             db.close().await;
@@ -291,18 +309,4 @@ async fn wait_for_stop_signal() -> anyhow::Result<()> {
         _ = int.recv() => {}
     }
     Ok(())
-}
-
-fn init_logging(settings: &Settings, console: bool) {
-    use tracing_subscriber::EnvFilter;
-    // The console keeps stderr for what matters; `serve` logs its life.
-    let default = if console { "warn" } else { "info" };
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
-    match settings.log_format {
-        LogFormat::Json => builder.json().init(),
-        LogFormat::Text => builder.init(),
-    }
 }

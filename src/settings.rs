@@ -44,6 +44,9 @@ pub struct Settings {
     pub billing_grace_days: u32,
     pub operator_ids: Vec<OperatorId>,
     pub log_format: LogFormat,
+    /// `SENTRY_DSN`: where internal errors are reported (any Sentry-compatible server); `None`:
+    /// not reported. Kept secret: the DSN carries the project's key.
+    pub sentry_dsn: Option<SecretString>,
     /// `SMTP_*`: where `/invoice send` mails invoices; `None` when not configured.
     pub smtp: Option<Smtp>,
     /// `PRIVACY_CONTACT`: who creators write to about their data (an email or a URL).
@@ -307,6 +310,16 @@ impl Settings {
                 LogFormat::Text
             }
         };
+        let sentry_dsn = r.secret("SENTRY_DSN");
+        if let Some(dsn) = &sentry_dsn
+            && dsn.expose_secret().parse::<sentry::types::Dsn>().is_err()
+        {
+            r.problem(
+                "SENTRY_DSN is not a DSN: copy it from the project's settings, \
+                 https://PUBLIC_KEY@HOST/PROJECT_ID."
+                    .to_owned(),
+            );
+        }
         let plans_file = r.text("PLANS_FILE").map(PathBuf::from);
         let billing_grace_days = match r.text("BILLING_GRACE_DAYS") {
             None => 7,
@@ -369,6 +382,7 @@ impl Settings {
             billing_grace_days,
             operator_ids,
             log_format,
+            sentry_dsn,
             smtp,
             privacy_contact,
         })
@@ -383,6 +397,56 @@ impl Settings {
         self.operator_ids
             .iter()
             .any(|op| op.platform == platform && op.external_id == external_id)
+    }
+
+    /// Every configured secret's value, for redaction: whatever reaches a log line or an error
+    /// report is scrubbed of these (`telemetry`).
+    pub fn secret_values(&self) -> Vec<String> {
+        let mut secrets: Vec<&SecretString> = [
+            &self.database_url,
+            &self.token_encryption_keys,
+            &self.telegram.bot_token,
+            &self.discord.bot_token,
+            &self.openai.api_key,
+            &self.stripe.secret_key,
+            &self.stripe.webhook_secret,
+            &self.google.oauth.client_secret,
+            &self.tiktok.oauth.client_secret,
+            &self.instagram.oauth.client_secret,
+            &self.sentry_dsn,
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        if let Some(webhook) = &self.telegram.webhook {
+            secrets.push(&webhook.secret);
+        }
+        if let Some(password) = self.smtp.as_ref().and_then(|s| s.password.as_ref()) {
+            secrets.push(password);
+        }
+        let mut values: Vec<String> = secrets
+            .into_iter()
+            .map(|s| s.expose_secret().to_owned())
+            .collect();
+        // The database password on its own too.
+        if let Some(password) = self
+            .database_url
+            .as_ref()
+            .and_then(|u| Url::parse(u.expose_secret()).ok())
+            .and_then(|u| u.password().map(str::to_owned))
+        {
+            values.push(password);
+        }
+        // Each key of TOKEN_ENCRYPTION_KEYS (`id:base64`) on its own too.
+        if let Some(keys) = &self.token_encryption_keys {
+            values.extend(
+                keys.expose_secret()
+                    .split(',')
+                    .filter_map(|k| k.split_once(':'))
+                    .map(|(_, key)| key.trim().to_owned()),
+            );
+        }
+        values
     }
 
     /// `<data dir>/files`: the file store's root.

@@ -14,6 +14,8 @@ use reqwest::header::HeaderMap;
 use serde_json::Value;
 
 use super::AiError;
+use crate::clients::Observed;
+use crate::metrics::Api;
 
 /// The service async-openai sends every request through.
 pub(super) fn service(
@@ -31,7 +33,11 @@ pub(super) fn service(
         let http = http.clone();
         async move {
             let request = factory.build().await?;
-            let response = http.execute(request).await.map_err(OpenAIError::Reqwest)?;
+            let response = http
+                .execute(request)
+                .await
+                .observed(Api::Ai)
+                .map_err(OpenAIError::Reqwest)?;
             if response.status().is_success() {
                 return Ok(response);
             }

@@ -151,6 +151,10 @@ pub async fn start(
             clients::instagram::authorize_url(&app.settings.instagram, &redirect, &state)?
         }
     };
+    app.metrics
+        .connect_flows
+        .with_label_values(&[provider.as_str(), "started"])
+        .inc();
     Ok(Start::Consent(url))
 }
 
@@ -219,14 +223,28 @@ fn error_page(app: &App, status: u16, key: &str) -> Page {
 
 /// Handles `GET /oauth/{provider}/callback`. A forged, replayed, expired or mismatched state
 /// changes nothing (the state itself is consumed on first sight: it is single use).
+/// Every callback for a known provider counts in `connect_flows_total`: `completed` when the
+/// channel was connected, `failed` otherwise (denied, refused, expired, forged, or an error).
 pub async fn callback(app: &App, provider: &str, query: &CallbackQuery) -> Page {
-    match complete(app, provider, query).await {
+    let page = match complete(app, provider, query).await {
         Ok(page) => page,
         Err(e) => {
             tracing::error!(error = %e, provider, "OAuth callback failed");
             error_page(app, 500, "oauth-page-failed")
         }
+    };
+    if let Some(known) = Provider::parse(provider).filter(|p| p.as_str() == provider) {
+        let stage = if page.status < 300 {
+            "completed"
+        } else {
+            "failed"
+        };
+        app.metrics
+            .connect_flows
+            .with_label_values(&[known.as_str(), stage])
+            .inc();
     }
+    page
 }
 
 /// Who the provider says authorized us, with the tokens to store.

@@ -12,6 +12,8 @@ use serde_json::Value;
 use serenity::http::Route;
 
 use crate::bot::Attachment;
+use crate::clients::Observed;
+use crate::metrics::{Api, outgoing};
 use crate::platforms::discord::ratelimit::{RateLimiter, observed};
 
 /// Retries after a 429 before giving up (the limiter waits `retry_after` in between).
@@ -174,6 +176,12 @@ impl Rest {
         body: Body,
     ) -> Result<Value, RestError> {
         let bucket = route.ratelimiting_bucket();
+        // Messages posted to a channel or as a follow-up count in `messages_sent_total`.
+        let posts_message = method == Method::POST
+            && matches!(
+                route,
+                Route::ChannelMessages { .. } | Route::WebhookFollowupMessages { .. }
+            );
         let url = self.url(route);
         let key = if bucket.is_none() {
             format!("{method} {url}")
@@ -184,10 +192,15 @@ impl Rest {
         loop {
             let mut permit = self.limiter.acquire(&key).await;
             let request = self.request(method.clone(), &url, query, &body)?;
-            let response = request.send().await.map_err(|e| RestError::Transport {
-                maybe_sent: !e.is_connect(),
-                source: e,
-            })?;
+            let response =
+                request
+                    .send()
+                    .await
+                    .observed(Api::Discord)
+                    .map_err(|e| RestError::Transport {
+                        maybe_sent: !e.is_connect(),
+                        source: e,
+                    })?;
             let status = response.status().as_u16();
             let headers = response.headers().clone();
             let bytes = response.bytes().await.map_err(|e| RestError::Transport {
@@ -208,6 +221,9 @@ impl Rest {
                     body: String::from_utf8_lossy(&bytes).into_owned(),
                     retry_after: seen.retry_after,
                 });
+            }
+            if posts_message {
+                outgoing().sent(Api::Discord, 1);
             }
             if bytes.is_empty() {
                 return Ok(Value::Null);

@@ -24,6 +24,7 @@ use crate::bot::{
     Attachment, Button, Destination, MessageId, Notifier, QuestionView, Reply, Responder,
     SendOutcome,
 };
+use crate::metrics::{Api, outgoing};
 use crate::platforms::console::text_prompt;
 use crate::platforms::telegram::render::{
     CAPTION_LIMIT, MESSAGE_LIMIT, escape, escaped_utf16_len, join_blocks, split_escaped,
@@ -153,9 +154,7 @@ pub async fn send_reply(
         if let Some(m) = markup {
             request = request.reply_markup(m);
         }
-        let sent = request
-            .await
-            .map_err(|error| SendError { error, delivered })?;
+        let sent = accepted(request.await).map_err(|error| SendError { error, delivered })?;
         ids.push(sent.id);
         return Ok(ids);
     }
@@ -166,11 +165,13 @@ pub async fn send_reply(
         .iter()
         .partition(|a| reply.attachments.len() == 1 && is_image(a));
     for a in images_first {
-        bot.send_photo(
-            chat,
-            InputFile::memory(a.bytes.clone()).file_name(a.file_name.clone()),
+        accepted(
+            bot.send_photo(
+                chat,
+                InputFile::memory(a.bytes.clone()).file_name(a.file_name.clone()),
+            )
+            .await,
         )
-        .await
         .map_err(|error| SendError { error, delivered })?;
         delivered += 1;
     }
@@ -191,8 +192,7 @@ pub async fn send_reply(
                 request = request.reply_markup(m);
             }
             ids.push(
-                request
-                    .await
+                accepted(request.await)
                     .map_err(|error| SendError { error, delivered })?
                     .id,
             );
@@ -206,7 +206,7 @@ pub async fn send_reply(
         } else {
             bot.send_document(chat, file).await
         };
-        sent.map_err(|error| SendError { error, delivered })?;
+        accepted(sent).map_err(|error| SendError { error, delivered })?;
         delivered += 1;
     }
     Ok(ids)
@@ -255,7 +255,7 @@ impl Responder for TelegramResponder {
                     if let Some(m) = markup {
                         request = request.reply_markup(m);
                     }
-                    match request.await {
+                    match observed(request.await) {
                         Ok(_) => {}
                         // Same text as before: nothing to do.
                         Err(RequestError::Api(teloxide::ApiError::MessageNotModified)) => {}
@@ -271,7 +271,7 @@ impl Responder for TelegramResponder {
                     if let Some(m) = markup {
                         request = request.reply_markup(m);
                     }
-                    new_ids.push(request.await?.id);
+                    new_ids.push(accepted(request.await)?.id);
                 }
             }
         }
@@ -330,6 +330,47 @@ impl Notifier for TelegramNotifier {
             },
         }
     }
+}
+
+/// A message-sending request's outcome: counted as sent, or as an error by status.
+pub fn accepted<T>(result: Result<T, RequestError>) -> Result<T, RequestError> {
+    if result.is_ok() {
+        outgoing().sent(Api::Telegram, 1);
+    }
+    observed(result)
+}
+
+/// Any Telegram request's outcome: a failure is counted in `external_api_errors_total`.
+/// teloxide keeps Telegram's `error_code` to itself, so the status is read back from the
+/// error it made of the answer (the Bot API's documented codes).
+pub fn observed<T>(result: Result<T, RequestError>) -> Result<T, RequestError> {
+    use teloxide::ApiError as A;
+    let Err(error) = &result else {
+        return result;
+    };
+    let outgoing = outgoing();
+    match error {
+        RequestError::RetryAfter(_) => outgoing.answered(Api::Telegram, 429),
+        RequestError::Api(
+            A::BotBlocked
+            | A::UserDeactivated
+            | A::BotKicked
+            | A::BotKickedFromSupergroup
+            | A::BotKickedFromChannel
+            | A::CantInitiateConversation
+            | A::CantTalkWithBots,
+        ) => outgoing.answered(Api::Telegram, 403),
+        RequestError::Api(A::InvalidToken) => outgoing.answered(Api::Telegram, 401),
+        RequestError::Api(A::TerminatedByOtherGetUpdates) => outgoing.answered(Api::Telegram, 409),
+        RequestError::Api(_) | RequestError::MigrateToChatId(_) => {
+            outgoing.answered(Api::Telegram, 400)
+        }
+        RequestError::Network(e) => outgoing.unanswered(Api::Telegram, e.is_timeout()),
+        RequestError::InvalidJson { .. } | RequestError::Io(_) => {
+            outgoing.unanswered(Api::Telegram, false)
+        }
+    }
+    result
 }
 
 /// What a failed request means for a send (DESIGN.md's delivery semantics).

@@ -63,7 +63,12 @@ impl Pipeline {
     /// Handles an update on a tracked task (shutdown waits for it).
     pub fn submit(self: &Arc<Self>, update: Update) {
         let this = self.clone();
-        self.tracker.spawn(async move { this.handle(update).await });
+        // One request id per update: every log line of its handling carries it.
+        let span = crate::telemetry::request_span("telegram");
+        self.tracker.spawn(tracing::Instrument::instrument(
+            async move { this.handle(update).await },
+            span,
+        ));
     }
 
     async fn chat_lock(&self, chat: i64) -> Arc<Mutex<()>> {

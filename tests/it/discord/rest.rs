@@ -303,3 +303,58 @@ async fn start_up_registers_commands_only_when_the_manifests_changed() {
     assert_eq!(puts[2].path, global_path);
     assert!(find(&puts[2].json, "help").is_some());
 }
+
+/// `/metrics` after sends through the fake: a 429 and a 503 counted against Discord by status,
+/// and the messages Discord accepted counted as sent.
+#[tokio::test]
+async fn metrics_count_discord_429s_errors_and_sends() {
+    use crate::web::{scrape, series};
+    let h = notifier_harness().await;
+    // Process-wide counters (other tests add to them too): compare before and after.
+    let throttled = r#"creatorpilot_external_api_errors_total{provider="discord",status="429"}"#;
+    let unavailable = r#"creatorpilot_external_api_errors_total{provider="discord",status="503"}"#;
+    let sent = r#"creatorpilot_messages_sent_total{platform="discord"}"#;
+    let before = scrape(&h.t.app).await;
+    h.fake.script(Scripted {
+        path_part: "/channels/801/messages".into(),
+        status: 429,
+        headers: vec![("retry-after", "0.1".into())],
+        body: json!({ "message": "You are being rate limited.", "retry_after": 0.1, "global": false }),
+    });
+    let outcome =
+        h.t.app
+            .notifiers
+            .send(&h.t.db.pool, &to_channel("801"), Reply::text("a"))
+            .await;
+    assert_eq!(outcome, SendOutcome::Delivered);
+    h.fake.script(Scripted {
+        path_part: "/channels/802/messages".into(),
+        status: 503,
+        headers: vec![],
+        body: json!({ "message": "Service Unavailable" }),
+    });
+    let outcome =
+        h.t.app
+            .notifiers
+            .send(&h.t.db.pool, &to_channel("802"), Reply::text("b"))
+            .await;
+    assert!(
+        matches!(outcome, SendOutcome::Refused { .. }),
+        "{outcome:?}"
+    );
+    let after = scrape(&h.t.app).await;
+    assert!(
+        series(&after, throttled) >= series(&before, throttled) + 1.0,
+        "{after}"
+    );
+    assert!(
+        series(&after, unavailable) >= series(&before, unavailable) + 1.0,
+        "{after}"
+    );
+    assert!(
+        series(&after, sent) >= series(&before, sent) + 1.0,
+        "{after}"
+    );
+    // Channel ids never become label values.
+    assert!(!after.contains("801") && !after.contains("802"), "{after}");
+}

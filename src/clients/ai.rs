@@ -225,7 +225,7 @@ impl AiClient {
         }
         let http = match reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(Duration::from_secs(10))
+            .connect_timeout(openai.timeouts.connect)
             .build()
         {
             Ok(http) => http,
@@ -562,6 +562,7 @@ mod tests {
             api_key: None,
             model: "m".into(),
             daily_token_budget: None,
+            timeouts: Default::default(),
         };
         assert!(AiClient::from_settings(&openai, &metrics).is_none());
         openai.api_key = Some("  ".to_owned().into());
@@ -579,6 +580,7 @@ mod tests {
             api_key: Some("k".to_owned().into()),
             model: "m".into(),
             daily_token_budget: None,
+            timeouts: Default::default(),
         };
         let client = AiClient::from_settings(&openai, &metrics).unwrap();
         let mut req = ChatRequest::new("sys", "now");

@@ -16,7 +16,6 @@ use crate::platforms::discord::ratelimit::{RateLimiter, observed};
 
 /// Retries after a 429 before giving up (the limiter waits `retry_after` in between).
 const MAX_429_RETRIES: usize = 3;
-const TIMEOUT: Duration = Duration::from_secs(20);
 
 pub struct Rest {
     client: reqwest::Client,
@@ -74,9 +73,15 @@ impl RestError {
 }
 
 impl Rest {
-    pub fn new(origin: &url::Url, token: Option<SecretString>) -> anyhow::Result<Rest> {
+    /// A client for `DISCORD_API_URL`, bounded by the outgoing-call timeouts.
+    pub fn new(
+        discord: &crate::settings::Discord,
+        token: Option<SecretString>,
+    ) -> anyhow::Result<Rest> {
+        let origin = &discord.api_url;
         let client = reqwest::Client::builder()
-            .timeout(TIMEOUT)
+            .connect_timeout(discord.timeouts.connect)
+            .timeout(discord.timeouts.request)
             .user_agent("DiscordBot (https://github.com/creatorpilot, 0.1)")
             .build()?;
         Ok(Rest {

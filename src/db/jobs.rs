@@ -180,6 +180,33 @@ pub async fn release(db: impl PgExecutor<'_>, id: i64, worker: &str) -> sqlx::Re
     .await
 }
 
+/// A stopping process's leftovers, once its workers are gone: jobs still `running` under one of
+/// its worker names (`prefix` + n) go back to the queue at once (nothing reached a platform; the
+/// attempt counts), and jobs still `sending` become `uncertain` at once rather than when their
+/// lease expires. Returns (released, uncertain).
+pub async fn abandon_owned(db: impl PgExecutor<'_>, prefix: &str) -> sqlx::Result<(i64, i64)> {
+    sqlx::query_as(
+        "WITH abandoned AS (
+             UPDATE jobs SET
+                 status = CASE WHEN status = 'sending' THEN 'uncertain' ELSE 'queued' END,
+                 finished_at = CASE WHEN status = 'sending' THEN now() END,
+                 last_error = CASE WHEN status = 'sending'
+                     THEN 'stopped while sending (owner ' || claimed_by || ')'
+                     ELSE 'stopped before sending (owner ' || claimed_by || ')' END,
+                 claimed_by = NULL, lease_until = NULL, updated_at = now()
+             WHERE status IN ('running', 'sending')
+               AND starts_with(claimed_by, $1)
+             RETURNING status
+         )
+         SELECT count(*) FILTER (WHERE status = 'queued'),
+                count(*) FILTER (WHERE status = 'uncertain')
+         FROM abandoned",
+    )
+    .bind(prefix)
+    .fetch_one(db)
+    .await
+}
+
 /// Jobs whose owner vanished (lease expired): a `running` one had not reached the platform and is
 /// retried; a `sending` one may have, so it becomes `uncertain`. Returns (retried, uncertain).
 pub async fn reap_expired(db: impl PgExecutor<'_>) -> sqlx::Result<(i64, i64)> {

@@ -5,3 +5,4 @@
 
 mod fuzz;
 mod rate;
+mod web;

@@ -41,9 +41,9 @@ pub(crate) fn fast() -> Options {
 pub(crate) struct Tg {
     pub(crate) fake: FakeTelegram,
     pub(crate) t: TestApp,
-    stop: CancellationToken,
+    pub(crate) stop: CancellationToken,
     tasks: JoinSet<()>,
-    webhook: Option<Arc<dyn WebhookHandler>>,
+    pub(crate) webhook: Option<Arc<dyn WebhookHandler>>,
 }
 
 pub(crate) async fn start(extra: &[(&str, &str)], options: Options, mode: Mode) -> Tg {

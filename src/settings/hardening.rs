@@ -164,17 +164,9 @@ impl Reader<'_> {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::HashMap;
-
     use super::*;
     use crate::settings::Settings;
-
-    fn vars(pairs: &[(&str, &str)]) -> HashMap<String, String> {
-        pairs
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect()
-    }
+    use crate::settings::tests::vars;
 
     #[test]
     fn defaults_are_sane_and_every_value_is_configurable() {

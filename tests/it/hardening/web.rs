@@ -16,6 +16,18 @@ async fn serve(t: &TestApp) -> (String, CancellationToken) {
     (base, stop)
 }
 
+/// A billing page fetched with `X-Forwarded-For: who`; the status.
+async fn page_as(base: &str, who: &str) -> u16 {
+    reqwest::Client::new()
+        .get(format!("{base}/billing/cancelled"))
+        .header("x-forwarded-for", who)
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
 fn retry_after(response: &reqwest::Response) -> u64 {
     response.headers()["retry-after"]
         .to_str()
@@ -92,37 +104,21 @@ async fn behind_a_trusted_proxy_each_forwarded_client_has_its_own_bucket() {
     ])
     .await;
     let (base, _stop) = serve(&t).await;
-    let client = reqwest::Client::new();
-    let get = |who: &'static str| {
-        client
-            .get(format!("{base}/billing/cancelled"))
-            .header("x-forwarded-for", who)
-            .send()
-    };
-    assert_eq!(get("203.0.113.1").await.unwrap().status(), 200);
-    assert_eq!(get("203.0.113.1").await.unwrap().status(), 200);
-    assert_eq!(get("203.0.113.1").await.unwrap().status(), 429);
+    let get = |who| page_as(&base, who);
+    assert_eq!(get("203.0.113.1").await, 200);
+    assert_eq!(get("203.0.113.1").await, 200);
+    assert_eq!(get("203.0.113.1").await, 429);
     // A client cannot dodge its bucket by prepending an address of its choosing.
-    assert_eq!(
-        get("198.51.100.7, 203.0.113.1").await.unwrap().status(),
-        429
-    );
-    assert_eq!(get("203.0.113.2").await.unwrap().status(), 200);
+    assert_eq!(get("198.51.100.7, 203.0.113.1").await, 429);
+    assert_eq!(get("203.0.113.2").await, 200);
 }
 
 #[tokio::test]
 async fn an_untrusted_peer_cannot_choose_its_address() {
     let t = app_with(&[("HTTP_RATE_BURST", "1"), ("HTTP_RATE_PER_MINUTE", "1")]).await;
     let (base, _stop) = serve(&t).await;
-    let client = reqwest::Client::new();
-    let get = |who: &'static str| {
-        client
-            .get(format!("{base}/billing/cancelled"))
-            .header("x-forwarded-for", who)
-            .send()
-    };
-    assert_eq!(get("203.0.113.1").await.unwrap().status(), 200);
-    assert_eq!(get("203.0.113.2").await.unwrap().status(), 429);
+    assert_eq!(page_as(&base, "203.0.113.1").await, 200);
+    assert_eq!(page_as(&base, "203.0.113.2").await, 429);
 }
 
 #[tokio::test]

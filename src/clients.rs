@@ -11,7 +11,7 @@ pub mod mail;
 pub mod stripe;
 pub mod tiktok;
 
-use std::time::Duration;
+use crate::settings::Timeouts;
 
 use crate::metrics::{Api, outgoing};
 
@@ -29,19 +29,23 @@ pub enum ProviderError {
     Other(String),
 }
 
-/// Our own reqwest client (0.13) for API calls: no redirects, bounded time.
-pub fn http() -> anyhow::Result<reqwest::Client> {
+/// Our own reqwest client (0.13) for API calls: no redirects, bounded time
+/// (`OUTBOUND_CONNECT_TIMEOUT`, `OUTBOUND_TIMEOUT`).
+pub fn http(timeouts: Timeouts) -> anyhow::Result<reqwest::Client> {
     Ok(reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
-        .timeout(Duration::from_secs(30))
+        .connect_timeout(timeouts.connect)
+        .timeout(timeouts.request)
         .build()?)
 }
 
-/// The reqwest 0.12 client the `oauth2` crate needs (redirects off, as it requires).
-pub fn oauth_http() -> anyhow::Result<oauth2::reqwest::Client> {
+/// The reqwest 0.12 client the `oauth2` crate needs (redirects off, as it requires), bounded
+/// the same way. teloxide and serenity use this reqwest version too (`platform_http`).
+pub fn oauth_http(timeouts: Timeouts) -> anyhow::Result<oauth2::reqwest::Client> {
     Ok(oauth2::reqwest::Client::builder()
         .redirect(oauth2::reqwest::redirect::Policy::none())
-        .timeout(Duration::from_secs(30))
+        .connect_timeout(timeouts.connect)
+        .timeout(timeouts.request)
         .build()?)
 }
 

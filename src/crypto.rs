@@ -39,6 +39,8 @@ pub enum KeyParseError {
     Length(String),
     #[error("no key given — write at least one id:base64(32 bytes).")]
     Empty,
+    #[error("key id \"{0}\" is used twice — give every key its own id.")]
+    DuplicateId(String),
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -68,6 +70,9 @@ impl Keyring {
                 .ok_or_else(|| KeyParseError::Length(id.to_owned()))?;
             let cipher = Aes256Gcm::new_from_slice(&bytes)
                 .map_err(|_| KeyParseError::Length(id.to_owned()))?;
+            if keys.iter().any(|(known, _)| known == id) {
+                return Err(KeyParseError::DuplicateId(id.to_owned()));
+            }
             keys.push((id.to_owned(), cipher));
         }
         if keys.is_empty() {
@@ -154,6 +159,42 @@ impl Keyring {
         let text = String::from_utf8(plain).map_err(|_| CryptoError::Malformed)?;
         Ok(SecretString::from(text))
     }
+}
+
+/// Fewer distinct byte values than this in 32 bytes is not random: 32 random bytes hold about 30
+/// distinct values, and fewer than 8 happens with a probability far below 10^-20.
+const MIN_DISTINCT_BYTES: usize = 8;
+
+/// Keys that parse but are not fit for production: all one byte (all zero), a short pattern
+/// repeated (`abab…`), or the same key material under two ids. One sentence per key, naming the
+/// id, never the key. Production refuses to start with any of them (development keeps working
+/// with test keys such as 32 × 0x01).
+pub fn weak_keys(spec: &str) -> Vec<String> {
+    let mut problems = Vec::new();
+    let mut seen: Vec<(&str, Vec<u8>)> = Vec::new();
+    for item in spec.split(',').map(str::trim).filter(|i| !i.is_empty()) {
+        let Some((id, b64)) = item.split_once(':') else {
+            continue;
+        };
+        let Ok(bytes) = STANDARD.decode(b64) else {
+            continue;
+        };
+        let mut distinct = bytes.clone();
+        distinct.sort_unstable();
+        distinct.dedup();
+        if distinct.len() < MIN_DISTINCT_BYTES {
+            problems.push(format!(
+                "key \"{id}\" is not random (it repeats a few byte values) — generate one with \
+                 `openssl rand -base64 32`."
+            ));
+        } else if let Some((other, _)) = seen.iter().find(|(_, b)| *b == bytes) {
+            problems.push(format!(
+                "keys \"{other}\" and \"{id}\" are the same key — generate a new one for \"{id}\"."
+            ));
+        }
+        seen.push((id, bytes));
+    }
+    problems
 }
 
 /// Shows which item was wrong without printing key material.
@@ -261,6 +302,30 @@ mod tests {
         assert!(ring.open(&sealed).is_err());
         assert_eq!(Keyring::key_id_of(&sealed), Some("k1"));
         assert_eq!(ring.primary_key_id(), "k1");
+    }
+
+    #[test]
+    fn duplicate_ids_are_refused() {
+        assert_eq!(
+            Keyring::parse(&format!("k1:{},k1:{}", key(1), key(2))).unwrap_err(),
+            KeyParseError::DuplicateId("k1".into())
+        );
+    }
+
+    #[test]
+    fn weak_keys_are_named_without_their_material() {
+        let random = STANDARD.encode((0u8..32).map(|i| i.wrapping_mul(37)).collect::<Vec<_>>());
+        assert!(weak_keys(&format!("good:{random}")).is_empty());
+        let pattern = STANDARD.encode([0xab, 0xcd].repeat(16));
+        let problems = weak_keys(&format!(
+            "zero:{},rep:{pattern},good:{random},copy:{random}",
+            key(0)
+        ));
+        assert_eq!(problems.len(), 3, "{problems:?}");
+        assert!(problems[0].contains("\"zero\""));
+        assert!(problems[1].contains("\"rep\""));
+        assert!(problems[2].contains("\"good\" and \"copy\""));
+        assert!(!problems.concat().contains(&random));
     }
 
     #[test]

@@ -21,6 +21,7 @@ pub mod link_codes;
 pub mod numbers;
 pub mod profiles;
 pub mod questions;
+pub mod rate_limits;
 pub mod stats;
 pub mod usage;
 

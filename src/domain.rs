@@ -12,4 +12,5 @@ pub mod ideas;
 pub mod invoices;
 pub mod plans;
 pub mod privacy;
+pub mod rate_limit;
 pub mod stats;

@@ -3,7 +3,6 @@
 //! flight, release the embedded database).
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use anyhow::Context;
 use tokio::net::TcpListener;
@@ -35,6 +34,8 @@ pub struct Runtime {
     stop: CancellationToken,
     tasks: JoinSet<()>,
     database: Database,
+    /// What this process's job workers are named after (`host:pid:`), plus their number.
+    worker_prefix: String,
 }
 
 impl Runtime {
@@ -70,9 +71,9 @@ impl Runtime {
             });
         }
         tasks.spawn(jobs::run_scheduler(app.clone(), stop.clone()));
-        let host = hostname();
+        let worker_prefix = format!("{}:{}:", hostname(), std::process::id());
         for n in 0..WORKERS {
-            let worker = format!("{host}:{}:{n}", std::process::id());
+            let worker = format!("{worker_prefix}{n}");
             tasks.spawn(jobs::run_worker(
                 app.clone(),
                 worker,
@@ -85,22 +86,42 @@ impl Runtime {
             stop,
             tasks,
             database,
+            worker_prefix,
         })
     }
 
-    /// Stops taking work, lets jobs and requests in flight finish (up to 30 s), then closes the
-    /// database (stopping the embedded cluster when this was its last user).
+    /// Stops taking work: the web endpoints stop accepting and finish the requests in hand, the
+    /// chat front ends finish the updates in hand (their replies included), workers give back
+    /// jobs they claimed and had not started and finish the one they are running (a send in
+    /// progress completes and is recorded). All of that gets `SHUTDOWN_GRACE` (30 s); whatever
+    /// is still running then is cut, and its jobs are settled at once (`abandon_owned`: back to
+    /// the queue, or `uncertain` when cut while sending) instead of waiting for their leases.
+    /// Finally closes the database (stopping the embedded cluster when this was its last user).
     pub async fn shutdown(mut self) {
         self.stop.cancel();
+        let grace = self.app.settings.limits.shutdown_grace;
         let drain = async { while self.tasks.join_next().await.is_some() {} };
-        if tokio::time::timeout(Duration::from_secs(30), drain)
-            .await
-            .is_err()
-        {
-            tracing::warn!("some work did not finish within 30 s of the stop signal");
+        if tokio::time::timeout(grace, drain).await.is_err() {
+            tracing::warn!(
+                ?grace,
+                "some work did not finish within the shutdown grace period"
+            );
             self.tasks.abort_all();
+            while self.tasks.join_next().await.is_some() {}
+        }
+        match crate::db::jobs::abandon_owned(&self.app.db, &self.worker_prefix).await {
+            Ok((0, 0)) => {}
+            Ok((released, uncertain)) => {
+                tracing::warn!(released, uncertain, "jobs cut by the stop were settled")
+            }
+            Err(e) => tracing::error!(error = ?e, "jobs cut by the stop could not be settled"),
         }
         self.database.close().await;
+    }
+
+    /// The prefix of this process's job worker names (`host:pid:`).
+    pub fn worker_prefix(&self) -> &str {
+        &self.worker_prefix
     }
 }
 

@@ -18,6 +18,8 @@ mod ai_fallback;
 mod smtp;
 pub use ai_fallback::{AiFallback, AiFallbackKind};
 pub use smtp::Smtp;
+mod hardening;
+pub use hardening::{Limits, Rate, Timeouts};
 
 /// The variables of DESIGN.md's table, typed.
 #[derive(Debug, Clone)]
@@ -51,6 +53,8 @@ pub struct Settings {
     pub smtp: Option<Smtp>,
     /// `PRIVACY_CONTACT`: who creators write to about their data (an email or a URL).
     pub privacy_contact: Option<String>,
+    /// Rate limits, trusted proxies and the shutdown grace period (`settings/hardening.rs`).
+    pub limits: Limits,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,6 +81,7 @@ pub struct Telegram {
     pub bot_token: Option<SecretString>,
     pub api_url: Url,
     pub webhook: Option<TelegramWebhook>,
+    pub timeouts: Timeouts,
 }
 
 #[derive(Debug, Clone)]
@@ -93,6 +98,7 @@ pub struct Discord {
     pub public_key: Option<[u8; 32]>,
     pub guild_id: Option<u64>,
     pub api_url: Url,
+    pub timeouts: Timeouts,
 }
 
 #[derive(Debug, Clone)]
@@ -103,6 +109,7 @@ pub struct OpenAi {
     /// `AI_DAILY_TOKEN_BUDGET`: tokens every account together may spend per UTC day (`None`:
     /// no cap). Past it, `/ideas` says "back tomorrow" and gives data-driven ideas.
     pub daily_token_budget: Option<u64>,
+    pub timeouts: Timeouts,
 }
 
 #[derive(Debug, Clone)]
@@ -110,6 +117,7 @@ pub struct Stripe {
     pub api_url: Url,
     pub secret_key: Option<SecretString>,
     pub webhook_secret: Option<SecretString>,
+    pub timeouts: Timeouts,
 }
 
 /// A provider's OAuth client and endpoints.
@@ -130,6 +138,7 @@ pub struct Google {
     /// `YOUTUBE_DAILY_QUOTA`: YouTube Data API units all creators and instances may spend per
     /// Pacific day (default 10,000, Google's default project quota).
     pub youtube_daily_quota: u64,
+    pub timeouts: Timeouts,
 }
 
 #[derive(Debug, Clone)]
@@ -137,12 +146,14 @@ pub struct TikTok {
     pub oauth: OAuthClient,
     pub revoke_url: Url,
     pub api_url: Url,
+    pub timeouts: Timeouts,
 }
 
 #[derive(Debug, Clone)]
 pub struct Instagram {
     pub oauth: OAuthClient,
     pub api_url: Url,
+    pub timeouts: Timeouts,
 }
 
 /// Every problem found, one sentence each.
@@ -191,12 +202,15 @@ impl Settings {
             .map(PathBuf::from)
             .unwrap_or_else(|| default_data_dir(vars));
 
+        let timeouts = r.timeouts();
         let telegram = Telegram {
+            timeouts,
             bot_token: r.secret("TELEGRAM_BOT_TOKEN"),
             api_url: r.url("TELEGRAM_API_URL", "https://api.telegram.org"),
             webhook: r.telegram_webhook(),
         };
         let discord = Discord {
+            timeouts,
             bot_token: r.secret("DISCORD_BOT_TOKEN"),
             application_id: r.snowflake("DISCORD_APPLICATION_ID"),
             public_key: r.discord_public_key(),
@@ -204,6 +218,7 @@ impl Settings {
             api_url: r.url("DISCORD_API_URL", "https://discord.com"),
         };
         let openai = OpenAi {
+            timeouts,
             base_url: r.url("OPENAI_BASE_URL", "https://api.openai.com/v1"),
             api_key: r.secret("OPENAI_API_KEY"),
             model: r
@@ -213,11 +228,13 @@ impl Settings {
         };
         let ai_fallback = r.ai_fallback();
         let stripe = Stripe {
+            timeouts,
             api_url: r.url("STRIPE_API_URL", "https://api.stripe.com"),
             secret_key: r.secret("STRIPE_SECRET_KEY"),
             webhook_secret: r.secret("STRIPE_WEBHOOK_SECRET"),
         };
         let google = Google {
+            timeouts,
             oauth: r.oauth(
                 "GOOGLE",
                 "https://accounts.google.com/o/oauth2/v2/auth",
@@ -232,6 +249,7 @@ impl Settings {
             youtube_daily_quota: r.count("YOUTUBE_DAILY_QUOTA").unwrap_or(10_000),
         };
         let tiktok = TikTok {
+            timeouts,
             oauth: r.oauth_named(
                 ("TIKTOK_CLIENT_KEY", "TIKTOK_CLIENT_SECRET"),
                 (
@@ -250,6 +268,7 @@ impl Settings {
             api_url: r.url("TIKTOK_API_URL", "https://open.tiktokapis.com"),
         };
         let instagram = Instagram {
+            timeouts,
             oauth: r.oauth_named(
                 ("INSTAGRAM_APP_ID", "INSTAGRAM_APP_SECRET"),
                 (
@@ -334,6 +353,7 @@ impl Settings {
             },
         };
         let database_url = r.secret("DATABASE_URL");
+        let limits = r.limits();
 
         if production {
             if database_url.is_none() {
@@ -343,12 +363,19 @@ impl Settings {
                         .to_owned(),
                 );
             }
-            if token_encryption_keys.is_none() {
-                r.problem(
+            match &token_encryption_keys {
+                None => r.problem(
                     "TOKEN_ENCRYPTION_KEYS is required in production: set it to \
                      id:base64(32 random bytes), e.g. k1:$(openssl rand -base64 32)."
                         .to_owned(),
-                );
+                ),
+                Some(keys) => {
+                    for weak in crate::crypto::weak_keys(keys.expose_secret()) {
+                        r.problem(format!(
+                            "TOKEN_ENCRYPTION_KEYS is too weak for production: {weak}"
+                        ));
+                    }
+                }
             }
             if stripe.secret_key.is_some() && stripe.webhook_secret.is_none() {
                 r.problem(
@@ -385,6 +412,7 @@ impl Settings {
             sentry_dsn,
             smtp,
             privacy_contact,
+            limits,
         })
     }
 
@@ -690,10 +718,10 @@ fn decode_hex(text: &str) -> Option<Vec<u8>> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
-    fn vars(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+    pub(super) fn vars(pairs: &[(&str, &str)]) -> HashMap<String, String> {
         pairs
             .iter()
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))

@@ -9,7 +9,7 @@ use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{MethodRouter, get, post};
 use serde_json::json;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
@@ -17,8 +17,9 @@ use tokio_util::sync::CancellationToken;
 use crate::app::App;
 use crate::platforms::{WebhookHandler, Webhooks};
 
-/// Webhook bodies are small; anything bigger is refused before it is read.
-const MAX_BODY_BYTES: usize = 1024 * 1024;
+pub mod limits;
+
+use limits::{Guard, IpLimiter, RouteClass};
 
 #[derive(Clone)]
 struct PublicState {
@@ -26,17 +27,46 @@ struct PublicState {
     webhooks: Webhooks,
 }
 
+/// The public routes, each behind its body limit and its client's rate (`web::limits`).
 pub fn public_router(app: Arc<App>, webhooks: Webhooks) -> Router {
+    let limiter = Arc::new(IpLimiter::default());
+    let guarded = |class: RouteClass, route: MethodRouter<PublicState>| {
+        let guard = Guard {
+            app: app.clone(),
+            limiter: limiter.clone(),
+            class,
+        };
+        route
+            .layer(DefaultBodyLimit::max(class.max_body()))
+            .layer(axum::middleware::from_fn_with_state(guard, limits::guard))
+    };
     Router::new()
-        .route("/healthz", get(healthz))
-        .route("/telegram/webhook", post(telegram_webhook))
-        .route("/discord/interactions", post(discord_interactions))
-        .route("/oauth/{provider}/callback", get(oauth_callback))
-        .route("/stripe/webhook", post(stripe_webhook))
-        .route("/billing/{outcome}", get(billing_page))
-        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .route("/healthz", guarded(RouteClass::Health, get(healthz)))
+        .route(
+            "/telegram/webhook",
+            guarded(RouteClass::TelegramWebhook, post(telegram_webhook)),
+        )
+        .route(
+            "/discord/interactions",
+            guarded(RouteClass::DiscordInteractions, post(discord_interactions)),
+        )
+        .route(
+            "/oauth/{provider}/callback",
+            guarded(RouteClass::Page, get(oauth_callback)),
+        )
+        .route(
+            "/stripe/webhook",
+            guarded(RouteClass::StripeWebhook, post(stripe_webhook)),
+        )
+        .route(
+            "/billing/{outcome}",
+            guarded(RouteClass::Page, get(billing_page)),
+        )
         .layer(axum::middleware::from_fn(request_span))
-        .with_state(PublicState { app, webhooks })
+        .with_state(PublicState {
+            app: app.clone(),
+            webhooks,
+        })
 }
 
 /// Every request runs in a `request` span with its own id (also sent back as `X-Request-Id`).
@@ -189,13 +219,15 @@ async fn metrics(State(app): State<Arc<App>>) -> Response {
         .into_response()
 }
 
-/// Serves until `stop` fires, then lets requests in flight finish.
+/// Serves until `stop` fires, then lets requests in flight finish. Each request knows its peer
+/// address (the per-IP limits read it).
 pub async fn serve(
     listener: TcpListener,
     router: Router,
     stop: CancellationToken,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router)
+    let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, service)
         .with_graceful_shutdown(async move { stop.cancelled().await })
         .await
 }

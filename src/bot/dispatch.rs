@@ -16,6 +16,7 @@ use crate::bot::{
 };
 use crate::commands::{self, CommandName};
 use crate::domain::accounts;
+use crate::domain::rate_limit::{self, Cost};
 use crate::i18n::{Locale, msg};
 
 pub async fn handle(app: &App, incoming: Incoming, r: &dyn Responder) {
@@ -94,6 +95,7 @@ async fn route(app: &App, inv: &Invocation, r: &dyn Responder) -> CommandResult 
         },
         Input::Command(raw) => run_command(app, inv, raw, r).await,
         Input::Button(id) => {
+            charge(app, inv, Cost::Half).await?;
             let action = buttons::press(app, inv, id).await??;
             commands::on_button(app, inv, action, r).await
         }
@@ -106,13 +108,24 @@ async fn route(app: &App, inv: &Invocation, r: &dyn Responder) -> CommandResult 
                 Answered::NoQuestion => Err(msg("question-expired").into()),
             }
         }
-        Input::File(file) => commands::on_file(app, inv, file, r).await,
+        Input::File(file) => {
+            charge(app, inv, Cost::Full).await?;
+            commands::on_file(app, inv, file, r).await
+        }
     }
+}
+
+/// The per-account rate limit; answers to questions and forms are never charged.
+async fn charge(app: &App, inv: &Invocation, cost: Cost) -> CommandResult {
+    rate_limit::charge(app, inv.platform, inv.account, cost).await
 }
 
 async fn on_text(app: &App, inv: &Invocation, text: &str, r: &dyn Responder) -> CommandResult {
     match questions::answer_text(app, inv, r, text).await?? {
-        Answered::NoQuestion => commands::on_text(app, inv, text, r).await,
+        Answered::NoQuestion => {
+            charge(app, inv, Cost::Full).await?;
+            commands::on_text(app, inv, text, r).await
+        }
         Answered::Progress => Ok(()),
         Answered::Complete { purpose, answers } => {
             commands::on_answers(app, inv, purpose, answers, r).await
@@ -126,6 +139,7 @@ async fn run_command(
     raw: &RawCommand,
     r: &dyn Responder,
 ) -> CommandResult {
+    charge(app, inv, Cost::Full).await?;
     let manifest = app
         .manifests
         .get(&raw.name)

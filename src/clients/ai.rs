@@ -249,11 +249,12 @@ impl AiClient {
                         api_key: Some(f.api_key.clone()),
                         model: f.model.clone(),
                         daily_token_budget: None,
+                        timeouts: openai.timeouts,
                     },
                     metrics,
                 )
                 .map(|c| Fallback::OpenAi(Box::new(c))),
-                AiFallbackKind::Anthropic => http_client().map(|http| {
+                AiFallbackKind::Anthropic => http_client(openai.timeouts.connect).map(|http| {
                     Fallback::Anthropic(Anthropic::new(
                         http,
                         f.base_url.as_str(),
@@ -282,7 +283,7 @@ impl AiClient {
             );
             return None;
         }
-        let http = http_client()?;
+        let http = http_client(openai.timeouts.connect)?;
         let base_url = openai.base_url.as_str().trim_end_matches('/').to_owned();
         // Every field set explicitly: `OpenAIConfig::new()` reads OPENAI_* variables itself.
         let config = OpenAIConfig::new()
@@ -597,10 +598,10 @@ fn record(
 }
 
 /// The HTTP client every AI provider is called through (no redirects: a key never follows one).
-fn http_client() -> Option<reqwest::Client> {
+fn http_client(connect: Duration) -> Option<reqwest::Client> {
     match reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
-        .connect_timeout(Duration::from_secs(10))
+        .connect_timeout(connect)
         .build()
     {
         Ok(http) => Some(http),
@@ -705,6 +706,7 @@ mod tests {
             api_key: None,
             model: "m".into(),
             daily_token_budget: None,
+            timeouts: Default::default(),
         };
         assert!(AiClient::from_settings(&openai, None, &metrics).is_none());
         openai.api_key = Some("  ".to_owned().into());
@@ -722,6 +724,7 @@ mod tests {
             api_key: Some("k".to_owned().into()),
             model: "m".into(),
             daily_token_budget: None,
+            timeouts: Default::default(),
         };
         let client = AiClient::from_settings(&openai, None, &metrics).unwrap();
         let mut req = ChatRequest::new("sys", "now");

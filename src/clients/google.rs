@@ -124,7 +124,7 @@ pub async fn exchange(
     code: &str,
     verifier: &str,
 ) -> Result<Grant, ProviderError> {
-    let http = oauth_http().map_err(|e| ProviderError::Other(e.to_string()))?;
+    let http = oauth_http(google.timeouts).map_err(|e| ProviderError::Other(e.to_string()))?;
     let token = client(google, redirect)?
         .exchange_code(AuthorizationCode::new(code.to_owned()))
         .set_pkce_verifier(PkceCodeVerifier::new(verifier.to_owned()))
@@ -140,7 +140,7 @@ pub async fn refresh(
     redirect: &Url,
     refresh_token: &SecretString,
 ) -> Result<Grant, ProviderError> {
-    let http = oauth_http().map_err(|e| ProviderError::Other(e.to_string()))?;
+    let http = oauth_http(google.timeouts).map_err(|e| ProviderError::Other(e.to_string()))?;
     let token = client(google, redirect)?
         .exchange_refresh_token(&RefreshToken::new(refresh_token.expose_secret().to_owned()))
         .request_async(&ObservedOAuth::new(http, Api::Google))
@@ -151,7 +151,8 @@ pub async fn refresh(
 
 /// Revokes the grant at Google (a refresh token revokes the whole grant).
 pub async fn revoke(google: &Google, token: &SecretString) -> Result<(), ProviderError> {
-    let http = crate::clients::http().map_err(|e| ProviderError::Other(e.to_string()))?;
+    let http =
+        crate::clients::http(google.timeouts).map_err(|e| ProviderError::Other(e.to_string()))?;
     let answer = http
         .post(google.revoke_url.clone())
         .form(&[("token", token.expose_secret())])
@@ -188,6 +189,7 @@ pub async fn my_channel(
     let mut url = google.youtube_api_url.clone();
     url.set_path("/youtube/v3/channels");
     let body = get_json(
+        google,
         url,
         &[
             ("part", "snippet,statistics,contentDetails"),
@@ -221,11 +223,13 @@ pub async fn my_channel(
 
 /// A GET with a bearer token, classified: 401 → invalid grant, 429/5xx → unavailable.
 pub async fn get_json(
+    google: &Google,
     url: Url,
     query: &[(&str, &str)],
     access: &SecretString,
 ) -> Result<serde_json::Value, ProviderError> {
-    let http = crate::clients::http().map_err(|e| ProviderError::Other(e.to_string()))?;
+    let http =
+        crate::clients::http(google.timeouts).map_err(|e| ProviderError::Other(e.to_string()))?;
     let answer = http
         .get(url)
         .query(query)

@@ -67,7 +67,7 @@ pub async fn exchange(
     code: &str,
 ) -> Result<ShortLived, ProviderError> {
     let (id, secret) = credentials(ig)?;
-    let client = http().map_err(|e| ProviderError::Other(e.to_string()))?;
+    let client = http(ig.timeouts).map_err(|e| ProviderError::Other(e.to_string()))?;
     let answer = client
         .post(ig.oauth.token_url.clone())
         .form(&[
@@ -278,7 +278,7 @@ async fn get(
 ) -> Result<serde_json::Value, ProviderError> {
     let mut url = ig.api_url.clone();
     url.set_path(path);
-    let client = http().map_err(|e| ProviderError::Other(e.to_string()))?;
+    let client = http(ig.timeouts).map_err(|e| ProviderError::Other(e.to_string()))?;
     let answer = client
         .get(url)
         .query(query)

@@ -7,7 +7,6 @@
 //! version 2026-09-30 (the crate's): `current_period_end` lives on the subscription items.
 
 use std::collections::HashMap;
-use std::time::Duration;
 
 use secrecy::ExposeSecret;
 use stripe::{IdempotencyKey, RequestStrategy, StripeRequest};
@@ -15,7 +14,6 @@ use stripe::{IdempotencyKey, RequestStrategy, StripeRequest};
 use crate::settings;
 
 /// How long one Stripe call may take before we give up and say so.
-const TIMEOUT: Duration = Duration::from_secs(20);
 
 #[derive(Clone)]
 pub struct StripeClient {
@@ -172,7 +170,7 @@ impl StripeClient {
         };
         let inner = stripe::ClientBuilder::new(key.expose_secret())
             .url(stripe.api_url.as_str())
-            .timeout(TIMEOUT)
+            .timeout(stripe.timeouts.request)
             .build()
             .map_err(|e| anyhow::anyhow!("the Stripe client cannot be built: {e}"))?;
         Ok(Some(StripeClient { inner }))

@@ -110,7 +110,7 @@ pub async fn refresh(
 }
 
 async fn token_request(tiktok: &TikTok, form: &[(&str, &str)]) -> Result<Grant, ProviderError> {
-    let client = http().map_err(|e| ProviderError::Other(e.to_string()))?;
+    let client = http(tiktok.timeouts).map_err(|e| ProviderError::Other(e.to_string()))?;
     let answer = client
         .post(tiktok.oauth.token_url.clone())
         .form(form)
@@ -163,7 +163,7 @@ async fn token_request(tiktok: &TikTok, form: &[(&str, &str)]) -> Result<Grant, 
 /// TikTok's revoke endpoint expects. An already dead token counts as revoked.
 pub async fn revoke(tiktok: &TikTok, token: &SecretString) -> Result<(), ProviderError> {
     let (key, secret) = credentials(tiktok)?;
-    let client = http().map_err(|e| ProviderError::Other(e.to_string()))?;
+    let client = http(tiktok.timeouts).map_err(|e| ProviderError::Other(e.to_string()))?;
     let answer = client
         .post(tiktok.revoke_url.clone())
         .form(&[
@@ -202,7 +202,7 @@ pub struct User {
 pub async fn user_info(tiktok: &TikTok, access: &SecretString) -> Result<User, ProviderError> {
     let mut url = tiktok.api_url.clone();
     url.set_path("/v2/user/info/");
-    let client = http().map_err(|e| ProviderError::Other(e.to_string()))?;
+    let client = http(tiktok.timeouts).map_err(|e| ProviderError::Other(e.to_string()))?;
     let request = client
         .get(url)
         .query(&[("fields", USER_FIELDS)])
@@ -252,7 +252,7 @@ pub async fn video_list(
     if let Some(cursor) = cursor {
         body["cursor"] = cursor.into();
     }
-    let client = http().map_err(|e| ProviderError::Other(e.to_string()))?;
+    let client = http(tiktok.timeouts).map_err(|e| ProviderError::Other(e.to_string()))?;
     let request = client
         .post(url)
         .query(&[("fields", VIDEO_FIELDS)])

@@ -183,27 +183,50 @@ pub async fn release(db: impl PgExecutor<'_>, id: i64, worker: &str) -> sqlx::Re
     .await
 }
 
+/// A stopping process's leftovers, once its workers are gone: jobs still `running` under one of
+/// its worker names (`prefix` + n) go back to the queue at once (nothing reached a platform; the
+/// attempt counts), and jobs still `sending` become `uncertain` at once rather than when their
+/// lease expires. Returns (released, uncertain).
+pub async fn abandon_owned(db: impl PgExecutor<'_>, prefix: &str) -> sqlx::Result<(i64, i64)> {
+    settle_orphans(db, "starts_with(claimed_by, $1)", "stopped", Some(prefix)).await
+}
+
 /// Jobs whose owner vanished (lease expired): a `running` one had not reached the platform and is
 /// retried; a `sending` one may have, so it becomes `uncertain`. Returns (retried, uncertain).
 pub async fn reap_expired(db: impl PgExecutor<'_>) -> sqlx::Result<(i64, i64)> {
-    sqlx::query_as(
-        "WITH reaped AS (
+    settle_orphans(db, "lease_until < now()", "lease expired", None).await
+}
+
+/// Settles the claimed jobs matching `condition` (a constant SQL predicate, `$1` = `bind`):
+/// `running` → `queued`, `sending` → `uncertain`, with `cause` in `last_error`.
+/// Returns (queued, uncertain).
+async fn settle_orphans(
+    db: impl PgExecutor<'_>,
+    condition: &'static str,
+    cause: &'static str,
+    bind: Option<&str>,
+) -> sqlx::Result<(i64, i64)> {
+    let sql = format!(
+        "WITH settled AS (
              UPDATE jobs SET
                  status = CASE WHEN status = 'sending' THEN 'uncertain' ELSE 'queued' END,
                  finished_at = CASE WHEN status = 'sending' THEN now() END,
                  last_error = CASE WHEN status = 'sending'
-                     THEN 'lease expired while sending (owner ' || claimed_by || ' stopped)'
-                     ELSE 'lease expired before sending (owner ' || claimed_by || ' stopped)' END,
+                     THEN '{cause} while sending (owner ' || claimed_by || ')'
+                     ELSE '{cause} before sending (owner ' || claimed_by || ')' END,
                  claimed_by = NULL, lease_until = NULL, updated_at = now()
-             WHERE status IN ('running', 'sending') AND lease_until < now()
+             WHERE status IN ('running', 'sending') AND {condition}
              RETURNING status
          )
          SELECT count(*) FILTER (WHERE status = 'queued'),
                 count(*) FILTER (WHERE status = 'uncertain')
-         FROM reaped",
-    )
-    .fetch_one(db)
-    .await
+         FROM settled"
+    );
+    let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+    if let Some(value) = bind {
+        query = query.bind(value);
+    }
+    query.fetch_one(db).await
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]

@@ -226,7 +226,7 @@ struct Session;
 #[async_trait]
 impl AccountData for Session {
     fn tables(&self) -> &'static [&'static str] {
-        &["pending_actions", "pending_questions"]
+        &["pending_actions", "pending_questions", "command_rate"]
     }
     fn section(&self) -> &'static str {
         "pending"
@@ -244,6 +244,7 @@ impl AccountData for Session {
     ) -> anyhow::Result<()> {
         db::actions::delete_all(&mut *db, account).await?;
         db::questions::delete_all(&mut *db, account).await?;
+        db::rate_limits::delete_for_user(&mut *db, account.0).await?;
         Ok(())
     }
     async fn merge(

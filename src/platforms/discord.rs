@@ -48,7 +48,7 @@ pub async fn start(
     if settings.bot_token.is_none() && settings.public_key.is_none() {
         return None;
     }
-    let rest = match Rest::new(&settings.api_url, settings.bot_token.clone()) {
+    let rest = match Rest::new(settings, settings.bot_token.clone()) {
         Ok(rest) => Arc::new(rest),
         Err(e) => {
             tracing::error!(error = ?e, "the Discord front end cannot start");
@@ -137,7 +137,7 @@ pub async fn register_commands(settings: &Settings) -> anyhow::Result<Vec<String
     };
     let i18n = I18n::load()?;
     let manifests = Manifests::load()?;
-    let rest = Rest::new(&discord.api_url, Some(token.clone()))?;
+    let rest = Rest::new(discord, Some(token.clone()))?;
     let mut done = Vec::new();
     for scope in register::scopes(discord.guild_id) {
         let payload = register::payload(&i18n, &manifests, scope);

@@ -81,7 +81,30 @@ pub fn start_with(
     tasks: &mut JoinSet<()>,
 ) -> Option<Arc<dyn WebhookHandler>> {
     let token = app.settings.telegram.bot_token.as_ref()?;
-    let raw = Bot::new(token.expose_secret()).set_api_url(app.settings.telegram.api_url.clone());
+    let telegram = &app.settings.telegram;
+    let timeouts = telegram.timeouts;
+    let raw = match bot_with_timeouts(token.expose_secret(), &telegram.api_url, timeouts) {
+        Ok(bot) => bot,
+        Err(e) => {
+            tracing::error!(error = %e, "the Telegram HTTP client cannot be built");
+            return None;
+        }
+    };
+    // getUpdates holds the request open for the poll timeout: its client waits that much longer.
+    let poller = match bot_with_timeouts(
+        token.expose_secret(),
+        &telegram.api_url,
+        crate::settings::Timeouts {
+            request: timeouts.request + options.poll_timeout,
+            ..timeouts
+        },
+    ) {
+        Ok(bot) => bot,
+        Err(e) => {
+            tracing::error!(error = %e, "the Telegram HTTP client cannot be built");
+            return None;
+        }
+    };
     // Every send through this handle is awaited by its sender (update tasks, job workers), and
     // shutdown waits for those: the Throttle's own worker needs no joining.
     let bot = Throttle::new_spawn(raw.clone(), options.limits);
@@ -140,7 +163,7 @@ pub fn start_with(
                 .await;
                 stop.cancelled().await;
             }
-            None => poll(&raw, &pipeline, &options, &stop).await,
+            None => poll(&poller, &pipeline, &options, &stop).await,
         }
         background.abort();
         // Updates in hand finish; their replies are awaited, so nothing handed over is lost.
@@ -148,6 +171,17 @@ pub fn start_with(
         pipeline.tracker.wait().await;
     });
     handler
+}
+
+/// A bot handle whose HTTP client is bounded by our timeouts (teloxide's default client has
+/// its own, 5 s and 17 s).
+fn bot_with_timeouts(
+    token: &str,
+    api_url: &url::Url,
+    timeouts: crate::settings::Timeouts,
+) -> anyhow::Result<Bot> {
+    let client = crate::clients::oauth_http(timeouts)?;
+    Ok(Bot::with_client(token, client).set_api_url(api_url.clone()))
 }
 
 /// Calls getMe until it answers (or the process stops).

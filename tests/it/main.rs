@@ -14,6 +14,7 @@ mod digests;
 mod discord;
 mod engine;
 mod facturx;
+mod hardening;
 mod ideas;
 mod invoices;
 mod logo;

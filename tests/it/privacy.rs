@@ -49,6 +49,11 @@ pub async fn populate(t: &TestApp, account: AccountId) {
     sqlx::query("INSERT INTO pending_actions (id, user_id, platform, chat_id, action, single_use, expires_at) VALUES (md5(random()::text), $1, 'telegram', '1', '{}', true, now() + interval '1 hour')").bind(a).execute(pool).await.unwrap();
     sqlx::query("INSERT INTO pending_questions (user_id, platform, chat_id, question, expires_at) VALUES ($1, 'telegram', md5(random()::text), '{}', now() + interval '1 hour')").bind(a).execute(pool).await.unwrap();
     sqlx::query("INSERT INTO usage_tracking (user_id, feature, count, period_start, period_end) VALUES ($1, 'ideas_generated', 4, '2026-11-01', '2026-11-30')").bind(a).execute(pool).await.unwrap();
+    sqlx::query("INSERT INTO command_rate (user_id, tat, allowed) VALUES ($1, now(), true) ON CONFLICT DO NOTHING")
+        .bind(a)
+        .execute(pool)
+        .await
+        .unwrap();
     sqlx::query("INSERT INTO jobs (kind, dedupe_key, payload, user_id) VALUES ('purge_expired', md5(random()::text), 'null', $1)").bind(a).execute(pool).await.unwrap();
     sqlx::query("INSERT INTO link_codes (code, user_id, platform, expires_at) VALUES (md5(random()::text), $1, 'telegram', now() + interval '10 minutes')").bind(a).execute(pool).await.unwrap();
     sqlx::query("INSERT INTO digest_subscriptions (user_id, platform, chat_id, shared, locale, time_zone) VALUES ($1, 'telegram', md5(random()::text), false, 'en', 'Europe/Paris')").bind(a).execute(pool).await.unwrap();

@@ -150,6 +150,10 @@ pub fn settings(data_dir: &Path, extra: &[(&str, &str)]) -> Settings {
     );
     vars.insert("HTTP_ADDR".into(), "127.0.0.1:0".into());
     vars.insert("METRICS_ADDR".into(), "127.0.0.1:0".into());
+    // Tests of other features send dozens of commands a second as one creator; the rate tests
+    // (`hardening/rate.rs`) set their own limits.
+    vars.insert("COMMAND_RATE_BURST".into(), "100000".into());
+    vars.insert("COMMAND_RATE_PER_MINUTE".into(), "100000".into());
     for (k, v) in extra {
         vars.insert((*k).to_owned(), (*v).to_owned());
     }

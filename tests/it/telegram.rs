@@ -44,9 +44,9 @@ pub(crate) fn fast() -> Options {
 pub(crate) struct Tg {
     pub(crate) fake: FakeTelegram,
     pub(crate) t: TestApp,
-    stop: CancellationToken,
+    pub(crate) stop: CancellationToken,
     tasks: JoinSet<()>,
-    webhook: Option<Arc<dyn WebhookHandler>>,
+    pub(crate) webhook: Option<Arc<dyn WebhookHandler>>,
 }
 
 pub(crate) async fn start(extra: &[(&str, &str)], options: Options, mode: Mode) -> Tg {
@@ -81,7 +81,7 @@ impl Tg {
     }
 
     /// Pushes an update and waits for `n` more messages to that chat.
-    async fn say(&self, update: Value, chat: i64, n: usize) -> Vec<String> {
+    pub(crate) async fn say(&self, update: Value, chat: i64, n: usize) -> Vec<String> {
         let before = self.texts_to(chat).len();
         self.fake.push_update(update);
         let deadline = Instant::now() + WAIT;
@@ -99,11 +99,11 @@ impl Tg {
         }
     }
 
-    fn tr(&self, locale: Locale, key: &str) -> String {
+    pub(crate) fn tr(&self, locale: Locale, key: &str) -> String {
         self.t.app.i18n.tr(locale, key)
     }
 
-    async fn shutdown(mut self) -> FakeTelegram {
+    pub(crate) async fn shutdown(mut self) -> FakeTelegram {
         self.stop.cancel();
         while tokio::time::timeout(WAIT, self.tasks.join_next())
             .await

@@ -213,7 +213,8 @@ fn escape(text: &str) -> String {
 }
 
 /// Before the state is known the language is not: the error page says it in every language.
-fn error_page(app: &App, status: u16, key: &str) -> Page {
+/// (The web endpoint's 413 and 429 pages too.)
+pub fn error_page(app: &App, status: u16, key: &str) -> Page {
     let lines: Vec<String> = Locale::ALL
         .into_iter()
         .map(|l| app.i18n.tr(l, key))
@@ -350,11 +351,14 @@ async fn complete(app: &App, provider: &str, query: &CallbackQuery) -> anyhow::R
     let Some(provider) = Provider::parse(provider).filter(|p| p.as_str() == provider) else {
         return Ok(error_page(app, 404, "oauth-page-invalid"));
     };
-    let Some(state) = query
-        .state
-        .as_deref()
-        .filter(|s| !s.is_empty() && s.len() <= 128)
-    else {
+    // Our states are URL-safe base64: anything else is forged and never reaches the database
+    // (which would refuse a NUL byte with an error, not a 4xx).
+    let Some(state) = query.state.as_deref().filter(|s| {
+        !s.is_empty()
+            && s.len() <= 128
+            && s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    }) else {
         return Ok(error_page(app, 400, "oauth-page-invalid"));
     };
     let Some(row) = db::channels::take_state(&app.db, state).await? else {

@@ -241,7 +241,7 @@ async fn sync_youtube(
         ("sort", "day"),
     ];
     let report = loop {
-        match google::get_json(url.clone(), &query, &access).await {
+        match google::get_json(google, url.clone(), &query, &access).await {
             Ok(report) => break report,
             Err(ProviderError::InvalidGrant(_)) if !refreshed => {
                 refreshed = true;
@@ -289,7 +289,7 @@ async fn new_uploads(
         if let Some(token) = page.as_deref() {
             query.push(("pageToken", token));
         }
-        let body = match google::get_json(url, &query, access).await {
+        let body = match google::get_json(&app.settings.google, url, &query, access).await {
             Ok(body) => body,
             Err(ProviderError::InvalidGrant(_)) => return Ok(Step::Dead),
             Err(e) => return provider_failure(e),
@@ -345,7 +345,7 @@ async fn store_videos(
         ("id", joined.as_str()),
         ("maxResults", "50"),
     ];
-    let body = match google::get_json(url, &query, access).await {
+    let body = match google::get_json(&app.settings.google, url, &query, access).await {
         Ok(body) => body,
         Err(ProviderError::InvalidGrant(_)) => return Ok(Step::Dead),
         Err(e) => return provider_failure(e),
@@ -411,7 +411,7 @@ async fn refresh_older_videos(
         ("sort", "-views"),
         ("maxResults", "200"),
     ];
-    let videos = match google::get_json(url, &query, access).await {
+    let videos = match google::get_json(&app.settings.google, url, &query, access).await {
         Ok(report) => match parse_video_report(&report) {
             Ok(videos) => videos,
             Err(e) => {

@@ -85,6 +85,7 @@ pub async fn start(
     let settings = &discord.app.settings.discord;
     // serenity's own limiter ignores the proxy origin; ours covers every REST call we make.
     let mut http = HttpBuilder::new(token.expose_secret())
+        .client(crate::clients::oauth_http(settings.timeouts)?)
         .proxy(settings.api_url.as_str().trim_end_matches('/'))
         .ratelimiter_disabled(true);
     if let Some(id) = settings.application_id {

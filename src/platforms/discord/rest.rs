@@ -18,7 +18,6 @@ use crate::platforms::discord::ratelimit::{RateLimiter, observed};
 
 /// Retries after a 429 before giving up (the limiter waits `retry_after` in between).
 const MAX_429_RETRIES: usize = 3;
-const TIMEOUT: Duration = Duration::from_secs(20);
 
 pub struct Rest {
     client: reqwest::Client,
@@ -102,7 +101,12 @@ impl RestError {
 }
 
 impl Rest {
-    pub fn new(origin: &url::Url, token: Option<SecretString>) -> anyhow::Result<Rest> {
+    /// A client for `DISCORD_API_URL`, bounded by the outgoing-call timeouts.
+    pub fn new(
+        discord: &crate::settings::Discord,
+        token: Option<SecretString>,
+    ) -> anyhow::Result<Rest> {
+        let origin = &discord.api_url;
         // A redirect is followed only to where a request may go in the first place: the guard of
         // `download` cannot be stepped around by an allowed host answering 302.
         let api_origin = origin.clone();
@@ -116,7 +120,8 @@ impl Rest {
             }
         });
         let client = reqwest::Client::builder()
-            .timeout(TIMEOUT)
+            .connect_timeout(discord.timeouts.connect)
+            .timeout(discord.timeouts.request)
             .redirect(redirects)
             .user_agent("DiscordBot (https://github.com/creatorpilot, 0.1)")
             .build()?;

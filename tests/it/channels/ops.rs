@@ -573,3 +573,52 @@ mod console {
         super::console_sync_and_disconnect(creatorpilot::i18n::Locale::Fr).await;
     }
 }
+
+/// A server that accepts connections and never answers (a provider hanging).
+async fn silent_server() -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((socket, _)) = listener.accept().await {
+            held.push(socket);
+        }
+    });
+    base
+}
+
+/// Every outgoing call is bounded by `OUTBOUND_TIMEOUT`: a provider that never answers is
+/// reported as not answering, within the timeout rather than whenever the provider gives up.
+#[tokio::test]
+async fn a_provider_that_never_answers_is_reported_unavailable() {
+    let silent = silent_server().await;
+    let h = harness_with(&[
+        ("YOUTUBE_ANALYTICS_API_URL", silent.as_str()),
+        ("OUTBOUND_TIMEOUT", "300ms"),
+    ])
+    .await;
+    connected(&h, "u1").await;
+    let sync = tokio::time::timeout(
+        std::time::Duration::from_secs(20),
+        say(&h.t, "u1", "/sync youtube"),
+    )
+    .await
+    .expect("the command answers instead of waiting for the provider");
+    let text = sync.texts().join("\n");
+    assert!(
+        text.contains(&h.t.app.i18n.render(
+            creatorpilot::i18n::Locale::En,
+            &creatorpilot::i18n::msg("sync-result-provider-down").arg("provider", "YouTube")
+        )),
+        "{text}"
+    );
+    // The daily numbers come from Analytics, which never answered: none were written.
+    assert_eq!(
+        count(
+            &h.t,
+            "SELECT count(*) FROM analytics WHERE views IS NOT NULL"
+        )
+        .await,
+        0
+    );
+}

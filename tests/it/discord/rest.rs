@@ -275,7 +275,7 @@ async fn start_up_registers_commands_only_when_the_manifests_changed() {
 
     // A restart with the same manifests sends nothing.
     let rest = creatorpilot::platforms::discord::rest::Rest::new(
-        &h.t.app.settings.discord.api_url,
+        &h.t.app.settings.discord,
         h.t.app.settings.discord.bot_token.clone(),
     )
     .unwrap();

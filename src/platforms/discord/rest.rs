@@ -126,6 +126,7 @@ impl Rest {
             .get(parsed)
             .send()
             .await
+            .observed(Api::Discord)
             .and_then(reqwest::Response::error_for_status)
             .map_err(|e| DownloadError::Failed(e.to_string()))?;
         let mut bytes = Vec::new();

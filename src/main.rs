@@ -62,6 +62,9 @@ enum BenchTarget {
     Invoice {
         #[arg(long, default_value_t = 1000)]
         count: u32,
+        /// A PNG printed on every invoice as the issuer's logo (checked as `/profile logo` does).
+        #[arg(long)]
+        logo: Option<std::path::PathBuf>,
     },
     /// Seed N creators into a fresh bench database, then compose every digest (queries,
     /// summary, chart PNG; no sending): prints the rate, peak RSS and the chart's SSIM.
@@ -87,10 +90,10 @@ fn main() -> ExitCode {
     let _ = rustls::crypto::ring::default_provider().install_default();
     let cli = Cli::parse();
     if let Command::Bench {
-        target: BenchTarget::Invoice { count },
+        target: BenchTarget::Invoice { count, logo },
     } = cli.command
     {
-        return match creatorpilot::bench::invoices(count) {
+        return match creatorpilot::bench::invoices(count, logo.as_deref()) {
             Ok(report) => {
                 let cpu = report
                     .cpu_rate()

@@ -62,6 +62,8 @@ pub struct AiMetrics {
     /// Calls by outcome (ok, timeout, rate_limited, unavailable, content_filter,
     /// model_not_found, truncated, other).
     pub requests: IntCounterVec,
+    /// Answers used, by the provider that gave them (primary, fallback).
+    pub answers: IntCounterVec,
 }
 
 impl std::fmt::Debug for AiMetrics {
@@ -145,10 +147,18 @@ impl Metrics {
                 Opts::new("ai_requests_total", "Calls to the AI provider"),
                 &["outcome"],
             )?,
+            answers: IntCounterVec::new(
+                Opts::new(
+                    "ai_answers_total",
+                    "AI answers used, by the provider that gave them",
+                ),
+                &["provider"],
+            )?,
         };
         registry.register(Box::new(ai.generation_seconds.clone()))?;
         registry.register(Box::new(ai.tokens.clone()))?;
         registry.register(Box::new(ai.requests.clone()))?;
+        registry.register(Box::new(ai.answers.clone()))?;
         let billing = BillingMetrics {
             checkouts_started: IntCounterVec::new(
                 Opts::new(

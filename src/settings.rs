@@ -14,7 +14,9 @@ use url::Url;
 
 use crate::crypto::{KeyParseError, Keyring};
 
+mod ai_fallback;
 mod smtp;
+pub use ai_fallback::{AiFallback, AiFallbackKind};
 pub use smtp::Smtp;
 
 /// The variables of DESIGN.md's table, typed.
@@ -29,6 +31,8 @@ pub struct Settings {
     pub telegram: Telegram,
     pub discord: Discord,
     pub openai: OpenAi,
+    /// `AI_FALLBACK_*`: the provider asked when the primary one fails.
+    pub ai_fallback: Option<AiFallback>,
     pub stripe: Stripe,
     pub google: Google,
     pub tiktok: TikTok,
@@ -45,6 +49,8 @@ pub struct Settings {
     pub sentry_dsn: Option<SecretString>,
     /// `SMTP_*`: where `/invoice send` mails invoices; `None` when not configured.
     pub smtp: Option<Smtp>,
+    /// `PRIVACY_CONTACT`: who creators write to about their data (an email or a URL).
+    pub privacy_contact: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -205,6 +211,7 @@ impl Settings {
                 .unwrap_or_else(|| "gpt-4o-mini".to_owned()),
             daily_token_budget: r.count("AI_DAILY_TOKEN_BUDGET"),
         };
+        let ai_fallback = r.ai_fallback();
         let stripe = Stripe {
             api_url: r.url("STRIPE_API_URL", "https://api.stripe.com"),
             secret_key: r.secret("STRIPE_SECRET_KEY"),
@@ -294,6 +301,7 @@ impl Settings {
 
         let operator_ids = r.operator_ids();
         let smtp = r.smtp();
+        let privacy_contact = r.text("PRIVACY_CONTACT");
         let log_format = match r.text("LOG_FORMAT").as_deref() {
             None | Some("text") => LogFormat::Text,
             Some("json") => LogFormat::Json,
@@ -364,6 +372,7 @@ impl Settings {
             telegram,
             discord,
             openai,
+            ai_fallback,
             stripe,
             google,
             tiktok,
@@ -375,6 +384,7 @@ impl Settings {
             log_format,
             sentry_dsn,
             smtp,
+            privacy_contact,
         })
     }
 

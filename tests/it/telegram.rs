@@ -12,8 +12,8 @@ use creatorpilot::i18n::Locale;
 use creatorpilot::platforms::telegram::{self, Options};
 use creatorpilot::platforms::{Mode, WebhookHandler};
 use fake::{
-    Failure, FakeTelegram, Recorded, callback, group_text, private_document, private_photo,
-    private_text,
+    Failure, FakeTelegram, Recorded, callback, group_document, group_text, private_document,
+    private_photo, private_text,
 };
 use serde_json::Value;
 use teloxide::adaptors::throttle::Limits;
@@ -276,21 +276,30 @@ async fn in_groups_only_our_commands_and_replies_to_us_are_taken() {
     tg.shutdown().await;
 }
 
-#[tokio::test]
-async fn documents_are_downloaded_and_oversized_ones_refused() {
-    let tg = start(&[], fast(), Mode::Full).await;
-    let user = 31;
+/// Sends a CSV document with no platform in it: the importer must answer that it needs one.
+async fn send_csv_without_platform(tg: &Tg, user: i64, locale: Locale, file_id: &str) {
     tg.fake
-        .add_file("doc-1", b"date,views\n2026-11-01,10\n".to_vec());
+        .add_file(file_id, b"date,views\n2026-11-01,10\n".to_vec());
+    let lang = match locale {
+        Locale::En => "en",
+        Locale::Fr => "fr",
+    };
     let reply = tg
         .say(
-            private_document(user, "en", "doc-1", "stats.csv", "text/csv", 25),
+            private_document(user, lang, file_id, "stats.csv", "text/csv", 25),
             user,
             1,
         )
         .await;
+    assert_eq!(reply, vec![tg.tr(locale, "import-no-platform-file")]);
+}
+
+#[tokio::test]
+async fn documents_are_downloaded_and_oversized_ones_refused() {
+    let tg = start(&[], fast(), Mode::Full).await;
+    let user = 31;
     // The bytes reached the engine: the CSV importer read them and asks which platform they are for.
-    assert_eq!(reply, vec![tg.tr(Locale::En, "import-no-platform-file")]);
+    send_csv_without_platform(&tg, user, Locale::En, "doc-1").await;
     assert_eq!(tg.fake.requests_for("getfile").len(), 1);
     let big = tg
         .say(
@@ -351,9 +360,32 @@ async fn a_png_document_becomes_the_logo_and_a_photo_is_explained() {
         Locale::Fr,
         &creatorpilot::i18n::msg("profile-logo-saved")
             .arg("width", 300_i64)
-            .arg("height", 100_i64),
+            .arg("height", 100_i64)
+            .arg("remove", "/profile logo remove"),
     );
     assert_eq!(reply, vec![expected]);
+    let stored: Option<Vec<u8>> = sqlx::query_scalar("SELECT logo_png FROM business_profiles")
+        .fetch_one(&tg.t.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(stored, Some(logo.clone()));
+    // A PNG the same creator posts in a group, not as a reply to the bot, is group chatter: not
+    // downloaded, no answer, the logo unchanged.
+    let group = -100_777;
+    tg.fake.add_file("shared-1", crate::logo::png(40, 40));
+    tg.fake.push_update(group_document(
+        group,
+        user,
+        "fr",
+        "shared-1",
+        "meme.png",
+        "image/png",
+    ));
+    let marker = tg
+        .say(group_text(group, user, "fr", "/nope"), group, 1)
+        .await;
+    assert_eq!(marker.len(), 1, "{marker:?}");
+    assert_eq!(tg.texts_to(group).len(), 1, "{:?}", tg.texts_to(group));
     let stored: Option<Vec<u8>> = sqlx::query_scalar("SELECT logo_png FROM business_profiles")
         .fetch_one(&tg.t.db.pool)
         .await
@@ -368,16 +400,7 @@ async fn a_png_document_becomes_the_logo_and_a_photo_is_explained() {
         "a photo is not downloaded"
     );
     // A CSV document still goes to the import.
-    tg.fake
-        .add_file("doc-9", b"date,views\n2026-11-01,10\n".to_vec());
-    let reply = tg
-        .say(
-            private_document(user, "fr", "doc-9", "stats.csv", "text/csv", 25),
-            user,
-            1,
-        )
-        .await;
-    assert_eq!(reply, vec![tg.tr(Locale::Fr, "import-no-platform-file")]);
+    send_csv_without_platform(&tg, user, Locale::Fr, "doc-9").await;
     tg.shutdown().await;
 }
 

@@ -59,7 +59,7 @@ pub(super) struct Refused {
 }
 
 impl Refused {
-    async fn read(response: reqwest::Response) -> Refused {
+    pub(super) async fn read(response: reqwest::Response) -> Refused {
         let status = response.status().as_u16();
         let retry_after = retry_after(response.headers(), chrono::Utc::now());
         // An unreadable body still leaves the status to classify by.
@@ -73,7 +73,7 @@ impl Refused {
         }
     }
 
-    fn classify(&self, model: &str) -> AiError {
+    pub(super) fn classify(&self, model: &str) -> AiError {
         let code = self.code.as_deref().unwrap_or_default();
         match (self.status, code) {
             // Azure OpenAI refuses a filtered prompt with 400 content_filter.

@@ -83,6 +83,28 @@ fn random_token() -> String {
 }
 
 /// Stores a fresh state for `account` in `destination` and returns the consent URL.
+/// Whether the provider's OAuth client is configured (id and secret).
+pub fn configured(app: &App, provider: Provider) -> bool {
+    let oauth = client(app, provider);
+    oauth.client_id.is_some() && oauth.client_secret.is_some()
+}
+
+/// The plan's refusal when connecting `provider` now would go beyond it (checked before the
+/// consent screen, again by `start` and at the callback).
+pub async fn plan_full(
+    app: &App,
+    account: AccountId,
+    provider: Provider,
+) -> anyhow::Result<Option<plans::Full>> {
+    let mut conn = app.db.acquire().await?;
+    Ok(
+        match connection_room(&mut conn, app, account, provider).await? {
+            Room::Full(full) => Some(full),
+            _ => None,
+        },
+    )
+}
+
 pub async fn start(
     app: &App,
     account: AccountId,
@@ -90,8 +112,7 @@ pub async fn start(
     destination: &Destination,
     locale: Locale,
 ) -> anyhow::Result<Start> {
-    let oauth = client(app, provider);
-    if oauth.client_id.is_none() || oauth.client_secret.is_none() {
+    if !configured(app, provider) {
         return Ok(Start::NotConfigured);
     }
     // Checked again when the provider sends the creator back, in the transaction that stores.

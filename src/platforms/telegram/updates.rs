@@ -125,6 +125,11 @@ impl Pipeline {
             }
             Input::Line(text.to_owned())
         } else if let Some(document) = message.document() {
+            if group && !self.replies_to_us(&message) {
+                // A file shared in a group is for the group: it must not replace anyone's logo
+                // or import numbers. Sent as a reply to the bot, it is for us.
+                return;
+            }
             match self.download(document).await {
                 Ok(file) => Input::File(file),
                 Err(problem) => return self.explain(&message, &from, group, &problem).await,

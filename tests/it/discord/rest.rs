@@ -72,6 +72,37 @@ async fn register_commands_puts_localized_commands_for_dms_and_user_installs() {
     let link = find(&global.json, "link").unwrap();
     assert_eq!(link["options"][0]["name"], "code");
 
+    // Files are attachment options (type 11): /profile logo's image (in its subcommand, beside
+    // `set`) and /import's file.
+    let profile = find(&global.json, "profile").unwrap();
+    let subcommands: Vec<&str> = profile["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            assert_eq!(o["type"], 1, "{o}");
+            o["name"].as_str().unwrap()
+        })
+        .collect();
+    assert_eq!(subcommands, ["set", "logo"]);
+    let image = &profile["options"][1]["options"][1];
+    assert_eq!(
+        (&image["name"], &image["type"]),
+        (&json!("image"), &json!(11))
+    );
+    assert!(
+        image["description_localizations"]["fr"].is_string(),
+        "{image}"
+    );
+    let import = find(&global.json, "import").unwrap();
+    let file = import["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["name"] == "file")
+        .unwrap();
+    assert_eq!(file["type"], 11, "{file}");
+
     // Operator-only commands do not exist for everyone: only in the development server, hidden.
     assert!(find(&global.json, "ops").is_none());
     let ops = find(&guild.json, "ops").unwrap();

@@ -15,6 +15,8 @@ use serde_json::{Value, json};
 
 use super::transport::Refused;
 use super::{AiError, ChatRequest, Completion, Role};
+use crate::clients::Observed;
+use crate::metrics::Api;
 
 const VERSION: &str = "2023-06-01";
 
@@ -88,6 +90,7 @@ impl Anthropic {
             .json(&self.body(req, stream))
             .send()
             .await
+            .observed(Api::Ai)
             .map_err(|e| AiError::Unavailable(e.without_url().to_string()))?;
         if response.status().is_success() {
             Ok(response)

@@ -147,6 +147,7 @@ impl Rest {
             .get(parsed)
             .send()
             .await
+            .observed(Api::Discord)
             .map_err(|e| DownloadError::Failed(e.without_url().to_string()))?;
         if !response.status().is_success() {
             return Err(DownloadError::Failed(response.status().to_string()));

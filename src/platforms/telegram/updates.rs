@@ -21,6 +21,7 @@ use crate::bot::tokenizer::parse_command;
 use crate::bot::{ChatRef, Incoming, IncomingFile, Input, Platform, Reply, Responder, dispatch};
 use crate::domain::billing::stars;
 use crate::i18n::{Locale, msg};
+use crate::metrics::Api;
 use crate::platforms::telegram::responder::{TelegramResponder, TgBot};
 
 /// Telegram bots may download files up to 20 MB.
@@ -300,10 +301,7 @@ impl Pipeline {
         if u64::from(document.file.size) > MAX_DOWNLOAD_BYTES {
             return Err(too_big());
         }
-        let file = self
-            .raw
-            .get_file(document.file.id.clone())
-            .await
+        let file = super::responder::observed(self.raw.get_file(document.file.id.clone()).await)
             .map_err(|e| {
                 tracing::warn!(error = %e, "getFile failed");
                 msg("telegram-file-failed")
@@ -313,6 +311,13 @@ impl Pipeline {
             .download_file(&file.path, &mut bytes)
             .await
             .map_err(|e| {
+                if let teloxide::DownloadError::Network(e) = &e {
+                    let outgoing = crate::metrics::outgoing();
+                    match e.status() {
+                        Some(status) => outgoing.answered(Api::Telegram, status.as_u16()),
+                        None => outgoing.unanswered(Api::Telegram, e.is_timeout()),
+                    }
+                }
                 tracing::warn!(error = %e, "file download failed");
                 msg("telegram-file-failed")
             })?;

@@ -23,7 +23,7 @@ use anyhow::bail;
 use sqlx::PgPool;
 
 use crate::fake::{Failure, FakeTelegram};
-use crate::harness::{self, Cluster, Fleet, Instance, Workspace};
+use crate::harness::{self, Cluster, Instance, Workspace};
 
 /// Telegram user (and private chat) ids of batch A and batch B start here.
 const FIRST_A: i64 = 800_000_001;
@@ -123,13 +123,7 @@ async fn run_on(
     cluster: &mut Cluster,
     options: &Options,
 ) -> anyhow::Result<bool> {
-    let fake = FakeTelegram::start().await;
-    let fleet = Fleet::new(workspace, cluster, &fake);
-    fleet.migrate(workspace)?;
-    let client = reqwest::Client::builder()
-        .pool_max_idle_per_host(64)
-        .timeout(Duration::from_secs(30))
-        .build()?;
+    let (fake, fleet, client) = harness::prepare(workspace, cluster).await?;
     let mut instances = Vec::new();
     for n in 1..=options.instances {
         let mut instance = fleet.spawn(workspace, &format!("serve-{n}"))?;
@@ -393,13 +387,7 @@ async fn run_on(
         ("never above the cap", peak <= options.cap),
         ("never above 1 message/s in a chat", per_chat_peak <= 1),
     ];
-    let mut all_ok = true;
-    for (name, ok) in checks {
-        println!("check {name}: {}", if ok { "ok" } else { "FAILED" });
-        all_ok &= ok;
-    }
-    println!("logs: {}", workspace.dir.join("logs").display());
-    Ok(all_ok)
+    Ok(harness::verdict(workspace, &checks))
 }
 
 /// Posts `/digest on 00:00 UTC` from each chat, spread over the instances, 32 at a time.

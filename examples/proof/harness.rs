@@ -350,6 +350,35 @@ impl Drop for Instance {
     }
 }
 
+/// The fake Telegram, the fleet's shared settings (migrations applied) and the HTTP client:
+/// what every run starts with.
+pub async fn prepare(
+    workspace: &Workspace,
+    cluster: &Cluster,
+) -> anyhow::Result<(FakeTelegram, Fleet, reqwest::Client)> {
+    let fake = FakeTelegram::start().await;
+    let fleet = Fleet::new(workspace, cluster, &fake);
+    fleet.migrate(workspace)?;
+    Ok((fake, fleet, client()?))
+}
+
+/// The HTTP client that plays Telegram (webhook posts) and scrapes metrics.
+pub fn client() -> anyhow::Result<reqwest::Client> {
+    Ok(reqwest::Client::builder()
+        .pool_max_idle_per_host(64)
+        .timeout(Duration::from_secs(30))
+        .build()?)
+}
+
+/// Prints each check and where the logs are; true when every check passed.
+pub fn verdict(workspace: &Workspace, checks: &[(&str, bool)]) -> bool {
+    for (name, ok) in checks {
+        println!("check {name}: {}", if *ok { "ok" } else { "FAILED" });
+    }
+    println!("logs: {}", workspace.dir.join("logs").display());
+    checks.iter().all(|(_, ok)| *ok)
+}
+
 /// Resolves on SIGINT or SIGTERM, so a run can stop its processes and its database before it
 /// exits (a run cut short prints no figures).
 pub async fn interrupted() {

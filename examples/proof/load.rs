@@ -18,7 +18,7 @@ use tokio::sync::Mutex;
 
 use crate::fake::FakeTelegram;
 use crate::harness::{
-    self, Cluster, Fleet, Instance, Workspace, bucket_delta, bucket_quantile, mb, ms, quantile,
+    self, Cluster, Instance, Workspace, bucket_delta, bucket_quantile, mb, ms, quantile,
 };
 
 /// The commands creators send, in turn (none reaches YouTube, an AI model or Stripe).
@@ -74,13 +74,7 @@ async fn run_on(
     cluster: &Cluster,
     options: &Options,
 ) -> anyhow::Result<bool> {
-    let fake = FakeTelegram::start().await;
-    let fleet = Fleet::new(workspace, cluster, &fake);
-    fleet.migrate(workspace)?;
-    let client = reqwest::Client::builder()
-        .pool_max_idle_per_host(64)
-        .timeout(Duration::from_secs(30))
-        .build()?;
+    let (fake, fleet, client) = harness::prepare(workspace, cluster).await?;
     let mut bot = fleet.spawn(workspace, "serve")?;
     bot.wait_ready(&client, &fake, 1).await?;
     println!(
@@ -177,13 +171,7 @@ async fn run_on(
         ("peak RSS ≤ 150 MB", peak_kb > 0 && peak_kb <= 150 * 1024),
         ("clean stop", stopped),
     ];
-    let mut all = true;
-    for (name, ok) in checks {
-        println!("target {name}: {}", if ok { "met" } else { "MISSED" });
-        all &= ok;
-    }
-    println!("logs: {}", workspace.dir.join("logs").display());
-    Ok(all)
+    Ok(harness::verdict(workspace, &checks))
 }
 
 /// Posts the updates at `rate` per second (an even pace), without waiting for replies.

@@ -3,8 +3,9 @@
 //!
 //! Creators take turns (round robin), so at the default 25 commands/s each creator sends one
 //! command every 40 s: Telegram's limits (30 messages/s per bot, 1/s and 20/min per chat), which
-//! the bot enforces before sending, are never what is measured. A warm-up turn (`/start` from
-//! every creator, not measured) creates the accounts first, as creators of a live bot have them.
+//! the bot enforces before sending, are never what is measured (a command answered with two
+//! messages, e.g. text then a question, counts two). A warm-up turn (`/help` from every creator,
+//! not measured) creates the accounts first, as creators of a live bot have them.
 //! Latency is taken two ways: update → reply at the fake (the webhook POST starts → the first
 //! message request for that chat arrives), exact; and the bot's own
 //! `creatorpilot_command_duration_seconds` histogram (dispatch → reply sent), interpolated
@@ -90,13 +91,17 @@ async fn run_on(
         .map(|n| FIRST_CREATOR + n as i64)
         .collect();
     println!(
-        "load: warm-up, /start from each of {} creators at {}/s (not measured)",
+        "load: warm-up, /help from each of {} creators at {}/s (not measured)",
         creators.len(),
         options.rate
     );
-    let warm: Vec<(i64, &'static str)> = creators.iter().map(|c| (*c, "/start")).collect();
+    let warm: Vec<(i64, &'static str)> = creators.iter().map(|c| (*c, "/help")).collect();
     let warm_sent = drive(&client, &bot, &fleet.secret, &warm, options.rate).await;
-    wait_replies(&fake, &warm_sent, 0, Duration::from_secs(30)).await;
+    let warm_replies = wait_replies(&fake, &warm_sent, 0, Duration::from_secs(180)).await;
+    let unanswered = warm_replies.iter().filter(|r| r.is_none()).count();
+    if unanswered > 0 {
+        println!("load: {unanswered} warm-up commands still unanswered after 180 s");
+    }
     // Replies of more than one message finish a moment after the first arrives.
     tokio::time::sleep(Duration::from_secs(2)).await;
     let idle_warm = bot.memory_kb();
@@ -146,6 +151,7 @@ async fn run_on(
     let report = Report::new(&sent, &latencies, &before, &after, offered_seconds);
     report.print();
     print_per_command(&sent, &latencies);
+    print_requests(&fake, first_request, offered_seconds);
     let (idle_kb, _) = idle.unwrap_or_default();
     let (_, peak_kb) = memory.unwrap_or_default();
     let sampled = *peak_sampled.lock().await;
@@ -257,6 +263,28 @@ fn match_replies(
                 .map(|at| at.duration_since(s.at))
         })
         .collect()
+}
+
+/// What the bot asked of Telegram during the measured phase (one bot may send ~30 messages/s).
+fn print_requests(fake: &FakeTelegram, first_request: usize, seconds: f64) {
+    let mut by_method: std::collections::BTreeMap<String, usize> = Default::default();
+    for request in fake.requests_from(first_request) {
+        *by_method.entry(request.method).or_default() += 1;
+    }
+    let messages: usize = by_method
+        .iter()
+        .filter(|(m, _)| harness::is_message(m))
+        .map(|(_, n)| n)
+        .sum();
+    println!(
+        "requests at the fake: {messages} messages ({:.1}/s); {}",
+        messages as f64 / seconds.max(0.001),
+        by_method
+            .iter()
+            .map(|(m, n)| format!("{m} {n}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
 }
 
 /// update→reply per command: which command a slow tail comes from.

@@ -83,6 +83,21 @@ pub async fn pool(options: PgConnectOptions) -> anyhow::Result<PgPool> {
         .context("cannot connect to PostgreSQL: check DATABASE_URL and that the server is running")
 }
 
+/// A `DATABASE_URL` reaching the server `options` describe (over its Unix socket or TCP), for
+/// the processes tests and tools start. No password: the embedded cluster trusts local users.
+pub fn url_of(options: &PgConnectOptions) -> String {
+    let db = options.get_database().unwrap_or("postgres");
+    let user = options.get_username();
+    let port = options.get_port();
+    match options.get_socket() {
+        Some(dir) => format!(
+            "postgres://{user}@localhost:{port}/{db}?host={}",
+            dir.display()
+        ),
+        None => format!("postgres://{user}@{}:{port}/{db}", options.get_host()),
+    }
+}
+
 pub async fn migrate(pool: &PgPool) -> anyhow::Result<()> {
     MIGRATOR
         .run(pool)

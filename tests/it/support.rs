@@ -124,20 +124,7 @@ pub async fn fresh_db() -> TestDb {
         .expect("pool");
     TestDb {
         pool,
-        url: url_of(&options),
-    }
-}
-
-fn url_of(options: &PgConnectOptions) -> String {
-    let db = options.get_database().unwrap_or("postgres");
-    let user = options.get_username();
-    match options.get_socket() {
-        Some(dir) => format!("postgres://{user}@localhost/{db}?host={}", dir.display()),
-        None => format!(
-            "postgres://{user}@{}:{}/{db}",
-            options.get_host(),
-            options.get_port()
-        ),
+        url: creatorpilot::db::url_of(&options),
     }
 }
 

@@ -63,6 +63,9 @@ pub struct Recorded {
     pub params: Value,
     pub at: Instant,
     pub token: String,
+    /// Answered with an injected failure ([`FakeTelegram::fail`], [`FakeTelegram::fail_chat`])
+    /// rather than accepted: nothing was delivered.
+    pub refused: bool,
 }
 
 /// How the next calls of a method fail (see [`FakeTelegram::fail`]).
@@ -219,6 +222,27 @@ impl FakeTelegram {
             .filter(|r| r.method == method)
             .cloned()
             .collect()
+    }
+
+    /// How many requests are recorded (getUpdates not counted).
+    pub fn request_count(&self) -> usize {
+        self.state.lock().requests.len()
+    }
+
+    /// The requests recorded from index `start` on, in arrival order: a caller that keeps its
+    /// own count reads each request once (cheap when thousands are recorded).
+    pub fn requests_from(&self, start: usize) -> Vec<Recorded> {
+        let inner = self.state.lock();
+        inner
+            .requests
+            .get(start..)
+            .map(<[Recorded]>::to_vec)
+            .unwrap_or_default()
+    }
+
+    /// When the fake started: `Recorded::at` is measured from the same clock.
+    pub fn started(&self) -> Instant {
+        self.state.started()
     }
 
     /// Forgets the requests recorded so far.
@@ -605,16 +629,6 @@ async fn handle(
         }
     };
 
-    if api_method != "getupdates" {
-        state.lock().requests.push(Recorded {
-            method: api_method.clone(),
-            params: params.clone(),
-            at,
-            token,
-        });
-        state.bump();
-    }
-
     let failure = {
         let mut inner = state.lock();
         let for_chat = param_chat_id(&params)
@@ -627,6 +641,17 @@ async fn handle(
                 .and_then(VecDeque::pop_front)
         })
     };
+    if api_method != "getupdates" {
+        state.lock().requests.push(Recorded {
+            method: api_method.clone(),
+            params: params.clone(),
+            at,
+            token,
+            refused: failure.is_some(),
+        });
+        state.bump();
+    }
+
     if let Some(failure) = failure {
         return fail_with(failure).await;
     }
@@ -861,6 +886,7 @@ fn download(state: &Shared, at: Instant, token: &str, file_path: &str) -> Respon
         params: json!({ "file_path": file_path }),
         at,
         token: token.to_owned(),
+        refused: false,
     });
     state.bump();
     let file_id = file_path.strip_prefix("documents/").unwrap_or(file_path);

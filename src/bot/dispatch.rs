@@ -4,18 +4,24 @@
 //! argument validation), button presses, answers and free text to `commands/`, and turns errors
 //! into replies: user errors as their translated sentence, internal ones as "something went
 //! wrong (ref …)" with the details logged under that ref.
+//!
+//! The privacy policy gate (`bot::gate`) sits here, before anything else runs: an account that
+//! has not accepted the policy in force reaches only the commands and buttons open while gated;
+//! everything else gets the acceptance request, and runs after Accept.
 
 use std::time::Instant;
 
 use crate::app::App;
 use crate::bot::questions::{self, Answered};
 use crate::bot::tokenizer::{self, Line};
+use crate::bot::gate::Blocked;
 use crate::bot::{
     CommandError, CommandResult, Incoming, Input, Invocation, RawCommand, Reply, Responder, args,
     buttons,
 };
-use crate::commands::{self, CommandName};
+use crate::commands::{self, ButtonAction, CommandName};
 use crate::domain::accounts;
+use crate::domain::consent::{self, Standing};
 use crate::domain::rate_limit::{self, Cost};
 use crate::i18n::{Locale, msg};
 
@@ -88,16 +94,47 @@ async fn invocation(app: &App, incoming: Incoming) -> anyhow::Result<Invocation>
 }
 
 async fn route(app: &App, inv: &Invocation, r: &dyn Responder) -> CommandResult {
+    let standing = consent::standing(&app.db, inv.account).await?;
+    let gated = !standing.accepted();
     match &inv.input {
         Input::Line(line) => match tokenizer::parse_line(line)? {
+            Line::Command(raw) if gated && !open_while_gated(&raw) => {
+                refuse(app, inv, standing, Blocked::of(&inv.input), Some(Cost::Full), r).await
+            }
             Line::Command(raw) => run_command(app, inv, &raw, r).await,
+            Line::Text(_) if gated => {
+                refuse(app, inv, standing, Blocked::of(&inv.input), Some(Cost::Full), r).await
+            }
             Line::Text(text) => on_text(app, inv, &text, r).await,
         },
+        Input::Command(raw) if gated && !open_while_gated(raw) => {
+            refuse(app, inv, standing, Blocked::of(&inv.input), Some(Cost::Full), r).await
+        }
         Input::Command(raw) => run_command(app, inv, raw, r).await,
         Input::Button(id) => {
             charge(app, inv, Cost::Half).await?;
             let action = buttons::press(app, inv, id).await??;
-            commands::on_button(app, inv, action, r).await
+            if gated && !action.open_while_gated() {
+                // Pressed, so a one-shot button is used: its action waits behind Accept.
+                let blocked = Blocked::Button {
+                    action: Box::new(action),
+                };
+                return refuse(app, inv, standing, blocked, None, r).await;
+            }
+            let then = match &action {
+                ButtonAction::AcceptPolicy { then } => then.clone(),
+                _ => None,
+            };
+            commands::on_button(app, inv, action, r).await?;
+            match then {
+                Some(blocked) => Box::pin(after_accept(app, inv, blocked, r)).await,
+                None => Ok(()),
+            }
+        }
+        // Nothing is read: a pending question keeps waiting for its answers.
+        Input::Answers(_) if gated => refuse(app, inv, standing, Blocked::NotKept, None, r).await,
+        Input::File(_) if gated => {
+            refuse(app, inv, standing, Blocked::NotKept, Some(Cost::Full), r).await
         }
         Input::Answers(answers) => {
             match questions::answer_all(app, inv, r, answers.clone()).await?? {
@@ -112,6 +149,51 @@ async fn route(app: &App, inv: &Invocation, r: &dyn Responder) -> CommandResult 
             charge(app, inv, Cost::Full).await?;
             commands::on_file(app, inv, file, r).await
         }
+    }
+}
+
+/// Commands an account may run before accepting the policy; an unknown name is not one.
+fn open_while_gated(raw: &RawCommand) -> bool {
+    CommandName::from_name(&raw.name).is_some_and(CommandName::open_while_gated)
+}
+
+/// The gate's answer: the acceptance request, with `blocked` behind its Accept button.
+async fn refuse(
+    app: &App,
+    inv: &Invocation,
+    standing: Standing,
+    blocked: Blocked,
+    cost: Option<Cost>,
+    r: &dyn Responder,
+) -> CommandResult {
+    if let Some(cost) = cost {
+        charge(app, inv, cost).await?;
+    }
+    let intro = commands::privacy::gate_intro(standing);
+    commands::privacy::ask_acceptance(app, inv, standing, intro, Some(blocked), r).await
+}
+
+/// What the gate kept, once the policy is accepted: a button's action runs as if pressed now, a
+/// line or command is routed as if sent now.
+async fn after_accept(
+    app: &App,
+    inv: &Invocation,
+    blocked: Blocked,
+    r: &dyn Responder,
+) -> CommandResult {
+    match blocked {
+        Blocked::Button { action } => commands::on_button(app, inv, *action, r).await,
+        Blocked::NotKept => commands::privacy::send_again(app, inv, r).await,
+        kept => match kept.input() {
+            Some(input) => {
+                let replayed = Invocation {
+                    input,
+                    ..inv.clone()
+                };
+                route(app, &replayed, r).await
+            }
+            None => Ok(()),
+        },
     }
 }
 

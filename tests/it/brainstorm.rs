@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use chrono::Utc;
 use creatorpilot::app::App;
-use creatorpilot::bot::{AccountId, Button, Reply};
+use creatorpilot::bot::{AccountId, Button, Platform, Reply};
 use creatorpilot::domain::channels::demo;
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -21,6 +21,7 @@ use crate::engine::{Recorder, press};
 use crate::support::*;
 
 async fn account(t: &TestApp, user: &str) -> AccountId {
+    accept_policy(&t.db.pool, Platform::Telegram, user).await;
     say(t, user, "/help").await;
     let id: Uuid = sqlx::query_scalar(
         "SELECT user_id FROM chat_identities WHERE platform = 'telegram' AND external_id = $1",

@@ -21,6 +21,7 @@ use crate::engine::{Recorder, incoming};
 use crate::support::*;
 
 async fn account(t: &TestApp, user: &str) -> AccountId {
+    accept_policy(&t.db.pool, Platform::Telegram, user).await;
     say(t, user, "/digest status").await;
     let id: Uuid = sqlx::query_scalar(
         "SELECT user_id FROM chat_identities WHERE platform = 'telegram' AND external_id = $1",
@@ -357,16 +358,20 @@ fn fast() -> WorkerConfig {
     }
 }
 
-/// `n` creators, each with one digest due now (UTC, 00:00, never sent).
+/// `n` creators who accepted the privacy policy, each with one digest due now (UTC, 00:00,
+/// never sent).
 async fn due_subscriptions(t: &TestApp, n: i64) {
     sqlx::query(
         "WITH u AS (INSERT INTO users (name) SELECT 'creator ' || i FROM generate_series(1, $1) i
-                    RETURNING id, name)
+                    RETURNING id, name),
+              c AS (INSERT INTO consents (user_id, scope, policy_version)
+                    SELECT id, 'policy', $2 FROM u)
          INSERT INTO digest_subscriptions (user_id, platform, chat_id, shared, locale, send_at,
              time_zone)
          SELECT id, 'telegram', substr(name, 9), false, 'en', '00:00', 'UTC' FROM u",
     )
     .bind(n)
+    .bind(creatorpilot::domain::consent::POLICY_VERSION)
     .execute(&t.db.pool)
     .await
     .unwrap();

@@ -19,11 +19,9 @@ async fn account(t: &TestApp, user: &str) -> AccountId {
     account_on(t, Platform::Telegram, user).await
 }
 
+/// A creator who accepted the privacy policy.
 async fn account_on(t: &TestApp, platform: Platform, user: &str) -> AccountId {
-    accounts::resolve(&t.app.db, platform, user, None)
-        .await
-        .unwrap()
-        .id
+    accept_policy(&t.db.pool, platform, user).await
 }
 
 /// Deletes an idea behind the engine's back (as `/idea delete` would).

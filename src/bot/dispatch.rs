@@ -98,7 +98,7 @@ async fn route(app: &App, inv: &Invocation, r: &dyn Responder) -> CommandResult 
     let gated = !standing.accepted();
     match &inv.input {
         Input::Line(line) => match tokenizer::parse_line(line)? {
-            Line::Command(raw) if gated && !open_while_gated(&raw) => {
+            Line::Command(raw) if gated && !open_while_gated(app, inv, &raw) => {
                 refuse(app, inv, standing, Blocked::of(&inv.input), Some(Cost::Full), r).await
             }
             Line::Command(raw) => run_command(app, inv, &raw, r).await,
@@ -107,7 +107,7 @@ async fn route(app: &App, inv: &Invocation, r: &dyn Responder) -> CommandResult 
             }
             Line::Text(text) => on_text(app, inv, &text, r).await,
         },
-        Input::Command(raw) if gated && !open_while_gated(raw) => {
+        Input::Command(raw) if gated && !open_while_gated(app, inv, raw) => {
             refuse(app, inv, standing, Blocked::of(&inv.input), Some(Cost::Full), r).await
         }
         Input::Command(raw) => run_command(app, inv, raw, r).await,
@@ -152,9 +152,15 @@ async fn route(app: &App, inv: &Invocation, r: &dyn Responder) -> CommandResult 
     }
 }
 
-/// Commands an account may run before accepting the policy; an unknown name is not one.
-fn open_while_gated(raw: &RawCommand) -> bool {
-    CommandName::from_name(&raw.name).is_some_and(CommandName::open_while_gated)
+/// Commands an account may run before accepting the policy. A command it cannot see (unknown,
+/// or operator-only) passes too: it only gets "I don't know /…", which is more use to someone
+/// who mistyped than the policy again, and keeps operator commands invisible.
+fn open_while_gated(app: &App, inv: &Invocation, raw: &RawCommand) -> bool {
+    app.manifests
+        .get(&raw.name)
+        .filter(|m| !m.operator_only || inv.is_operator)
+        .and_then(|m| CommandName::from_name(&m.name))
+        .is_none_or(CommandName::open_while_gated)
 }
 
 /// The gate's answer: the acceptance request, with `blocked` behind its Accept button.

@@ -325,6 +325,7 @@ async fn buttons_stored_for_a_proactive_message_last_a_week() {
 #[tokio::test]
 async fn a_question_survives_a_restart_and_a_command_abandons_it() {
     let t = app().await;
+    accept_policy(&t.db.pool, Platform::Telegram, "100").await;
     let r = send(&t, "100", "100", Input::Line("/start".into())).await;
     assert_eq!(
         r.asked.lock().unwrap()[0].fields[0].label,
@@ -359,6 +360,7 @@ async fn a_question_survives_a_restart_and_a_command_abandons_it() {
 #[tokio::test]
 async fn a_modal_answers_every_field_at_once_and_a_late_one_is_refused() {
     let t = app().await;
+    accept_policy(&t.db.pool, Platform::Telegram, "100").await;
     let nothing = send(&t, "100", "100", Input::Answers(vec!["Alex".into()])).await;
     assert_eq!(
         nothing.texts(),
@@ -377,6 +379,7 @@ async fn a_modal_answers_every_field_at_once_and_a_late_one_is_refused() {
 #[tokio::test]
 async fn internal_errors_show_a_reference_and_never_the_cause() {
     let t = app().await;
+    accept_policy(&t.db.pool, Platform::Telegram, "100").await;
     send(&t, "100", "100", Input::Line("/plan".into())).await;
     // Break the database under the command: the creator sees a translated sentence with a ref.
     sqlx::query("ALTER TABLE usage_tracking RENAME TO usage_tracking_gone")

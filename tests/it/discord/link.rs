@@ -11,7 +11,9 @@ use crate::discord::fake;
 use crate::engine::{Recorder, incoming};
 use crate::support::*;
 
+/// A line from a creator who accepted the privacy policy (see `channels::say_on`).
 async fn say(t: &TestApp, platform: Platform, user: &str, line: &str) -> Recorder {
+    accept_policy(&t.db.pool, platform, user).await;
     let r = Recorder::default();
     handle(
         &t.app,

@@ -528,7 +528,10 @@ async fn paused_for_policy(
 ) -> Result<(), JobError> {
     use crate::domain::consent::POLICY_VERSION;
     let app = ctx.app;
-    if sub.policy_notice_version.is_some_and(|v| v >= POLICY_VERSION) {
+    if sub
+        .policy_notice_version
+        .is_some_and(|v| v >= POLICY_VERSION)
+    {
         return Ok(());
     }
     let account = AccountId(sub.user_id);

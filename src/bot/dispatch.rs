@@ -12,9 +12,9 @@
 use std::time::Instant;
 
 use crate::app::App;
+use crate::bot::gate::Blocked;
 use crate::bot::questions::{self, Answered};
 use crate::bot::tokenizer::{self, Line};
-use crate::bot::gate::Blocked;
 use crate::bot::{
     CommandError, CommandResult, Incoming, Input, Invocation, RawCommand, Reply, Responder, args,
     buttons,
@@ -99,16 +99,40 @@ async fn route(app: &App, inv: &Invocation, r: &dyn Responder) -> CommandResult 
     match &inv.input {
         Input::Line(line) => match tokenizer::parse_line(line)? {
             Line::Command(raw) if gated && !open_while_gated(app, inv, &raw) => {
-                refuse(app, inv, standing, Blocked::of(&inv.input), Some(Cost::Full), r).await
+                refuse(
+                    app,
+                    inv,
+                    standing,
+                    Blocked::of(&inv.input),
+                    Some(Cost::Full),
+                    r,
+                )
+                .await
             }
             Line::Command(raw) => run_command(app, inv, &raw, r).await,
             Line::Text(_) if gated => {
-                refuse(app, inv, standing, Blocked::of(&inv.input), Some(Cost::Full), r).await
+                refuse(
+                    app,
+                    inv,
+                    standing,
+                    Blocked::of(&inv.input),
+                    Some(Cost::Full),
+                    r,
+                )
+                .await
             }
             Line::Text(text) => on_text(app, inv, &text, r).await,
         },
         Input::Command(raw) if gated && !open_while_gated(app, inv, raw) => {
-            refuse(app, inv, standing, Blocked::of(&inv.input), Some(Cost::Full), r).await
+            refuse(
+                app,
+                inv,
+                standing,
+                Blocked::of(&inv.input),
+                Some(Cost::Full),
+                r,
+            )
+            .await
         }
         Input::Command(raw) => run_command(app, inv, raw, r).await,
         Input::Button(id) => {

@@ -40,7 +40,17 @@ pub async fn run(app: &App, inv: &Invocation, r: &dyn Responder) -> CommandResul
     reply = reply.block(contact);
     // Read before accepting: the Accept button comes with the text.
     if !consent::standing(&app.db, inv.account).await?.accepted() {
-        reply = reply.button(accept_button(app, inv.account, &inv.destination(), inv.locale, None, Lifetime::Reply).await?);
+        reply = reply.button(
+            accept_button(
+                app,
+                inv.account,
+                &inv.destination(),
+                inv.locale,
+                None,
+                Lifetime::Reply,
+            )
+            .await?,
+        );
     }
     r.send(reply).await?;
     Ok(())
@@ -63,7 +73,17 @@ pub async fn ask_acceptance(
     }
     let destination = inv.destination();
     reply = reply
-        .button(accept_button(app, inv.account, &destination, inv.locale, then, Lifetime::Reply).await?)
+        .button(
+            accept_button(
+                app,
+                inv.account,
+                &destination,
+                inv.locale,
+                then,
+                Lifetime::Reply,
+            )
+            .await?,
+        )
         .button(read_button(app, inv.account, &destination, inv.locale, Lifetime::Reply).await?);
     r.send(reply.private()).await?;
     Ok(())

@@ -8,8 +8,8 @@
 
 use crate::app::App;
 use crate::bot::args::Args;
-use crate::bot::questions::{self, Field};
 use crate::bot::gate::Blocked;
+use crate::bot::questions::{self, Field};
 use crate::bot::{CommandResult, Invocation, Reply, Responder};
 use crate::commands::{QuestionPurpose, channels, privacy};
 use crate::db;
@@ -26,8 +26,7 @@ pub async fn run(app: &App, inv: &Invocation, args: &Args, r: &dyn Responder) ->
             Standing::Never => msg("start-welcome-first"),
             Standing::Older(_) | Standing::Accepted => privacy::gate_intro(standing),
         };
-        return privacy::ask_acceptance(app, inv, standing, intro, Some(Blocked::start()), r)
-            .await;
+        return privacy::ask_acceptance(app, inv, standing, intro, Some(Blocked::start()), r).await;
     }
     if let Some(payload) = args.text("payload") {
         // Prefixes are added here as modules issue deep links (e.g. "link-").

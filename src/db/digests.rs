@@ -68,7 +68,11 @@ pub async fn upsert(
 }
 
 /// The "paused until you accept the policy" notice for `version` went to this destination.
-pub async fn set_policy_notice(db: impl PgExecutor<'_>, id: Uuid, version: i32) -> sqlx::Result<()> {
+pub async fn set_policy_notice(
+    db: impl PgExecutor<'_>,
+    id: Uuid,
+    version: i32,
+) -> sqlx::Result<()> {
     sqlx::query("UPDATE digest_subscriptions SET policy_notice_version = $2 WHERE id = $1")
         .bind(id)
         .bind(version)

@@ -7,6 +7,8 @@ use creatorpilot::domain::{accounts, privacy};
 
 use crate::support::*;
 
+mod gate;
+
 /// Tables with a foreign key to `users`, read from the real schema.
 async fn tables_referencing_users(pool: &sqlx::PgPool) -> BTreeSet<String> {
     sqlx::query_scalar(

@@ -226,7 +226,8 @@ async fn core_commands_answer_in_the_creators_language_in_a_dm() {
         .say(callback(user, user, "en", &buttons[0].1, 1), user, 1)
         .await;
     assert_eq!(again, vec![tg.tr(Locale::En, "button-invalid")]);
-    assert_eq!(tg.fake.requests_for("answercallbackquery").len(), 2);
+    // Every press is answered: Accept, the confirmation, and this one.
+    assert_eq!(tg.fake.requests_for("answercallbackquery").len(), 3);
     // The new account's /start: the policy first; Accept, then the name is asked and the next
     // message answers.
     let welcome = tg.say(private_text(user, "en", "/start"), user, 1).await;

@@ -242,6 +242,7 @@ async fn the_gateway_carries_the_same_commands_without_privileged_intents() {
 #[tokio::test]
 async fn deal_add_is_a_modal_then_continue_buttons_open_the_next_pages() {
     let h = Harness::start(&[]).await;
+    accept_policy(&h.t.db.pool, Platform::Discord, "43").await;
     accept_policy(&h.t.db.pool, Platform::Discord, "42").await;
     let add = json!([{ "name": "add", "type": 1, "options": [] }]);
     let (_, first) = h.post(&fake::command("deal", add, "42", "en-US")).await;

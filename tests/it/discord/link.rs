@@ -232,6 +232,7 @@ async fn linking_is_refused_for_two_paid_plans_or_a_platform_twice_and_codes_exp
 #[tokio::test]
 async fn a_code_from_telegram_entered_as_a_discord_slash_command_links_them() {
     let h = Harness::start(&[]).await;
+    accept_policy(&h.t.db.pool, Platform::Discord, "42").await;
     let issued = say(&h.t, Platform::Telegram, "100", "/link").await;
     let code = code_of(&issued);
     let (_, answer) = h

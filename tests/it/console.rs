@@ -1109,3 +1109,33 @@ async fn connect_offers_a_link_or_manual_entry(locale: Locale) {
     assert!(!run.stdout.contains("client_secret"));
 }
 in_both_languages!(connect_offers_a_link_or_manual_entry);
+
+// ---------------------------------------------------------------------------------------------
+// The privacy policy gate on the console
+
+/// `--demo` loads sample channels but accepts nothing for the creator: the first command
+/// explains and offers Accept (`[1]`), which then runs it on the demo numbers.
+#[tokio::test]
+async fn demo_asks_for_the_policy_at_the_first_command_then_runs_it() {
+    let h = ConsoleHarness::new().await;
+    let run = h.chat_as("alice", &["--demo"], &["/stats", "#1", "/stats"]);
+    let en = Locale::En;
+    assert_eq!(reply(&run, 0), acceptance(en, "privacy-gate-first"));
+    assert!(
+        reply(&run, 0).ends_with("\n[1] Accept\n[2] Read the policy"),
+        "\n{}",
+        transcript(&run)
+    );
+    assert_eq!(reply(&run, 1), policy_accepted(en));
+    // Then /stats, on the demo numbers: the same as when asked again (but for the chart's
+    // file name).
+    let without_files = |r: &str| {
+        r.lines()
+            .filter(|l| !l.starts_with("file: "))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert!(reply(&run, 2).starts_with("📊"), "\n{}", transcript(&run));
+    assert_eq!(run.replies().len(), 4, "\n{}", transcript(&run));
+    assert_eq!(without_files(reply(&run, 2)), without_files(reply(&run, 3)));
+}

@@ -737,3 +737,105 @@ async fn the_demo_creator_loads_once_and_its_digest_finds_the_outperformer() {
         "{digest}"
     );
 }
+
+/// A due digest of an account that has not accepted the policy in force: no AI call and no
+/// digest, but one notice with Accept per policy version; once accepted, digests resume.
+#[tokio::test]
+async fn a_gated_accounts_digest_is_paused_with_one_notice_until_the_policy_is_accepted() {
+    use crate::ai::fake::{Answer, FakeAi};
+    let written = "A steady day at 1,590 views.";
+    let fake = FakeAi::start(vec![Answer::Json(written.into())]).await;
+    let t = app_with(&[
+        ("OPENAI_BASE_URL", fake.base_url.as_str()),
+        ("OPENAI_API_KEY", "sk-test"),
+    ])
+    .await;
+    let notifier = Arc::new(Counting::default());
+    t.app
+        .notifiers
+        .register(Platform::Telegram, notifier.clone());
+    let account = account(&t, "1").await;
+    seed(&t, account).await;
+    for sql in [
+        "UPDATE users SET plan = 'creator'",
+        // The policy changed since this creator accepted it.
+        "UPDATE consents SET policy_version = 0 WHERE scope = 'policy'",
+        "INSERT INTO digest_subscriptions (user_id, platform, chat_id, shared, locale, send_at,
+             time_zone)
+         SELECT id, 'telegram', '1', false, 'en', '00:00', 'UTC' FROM users",
+    ] {
+        sqlx::query(sql).execute(&t.db.pool).await.unwrap();
+    }
+    assert_eq!(jobs::schedule_digests(&t.app, Utc::now()).await.unwrap(), 1);
+    run_until_idle(&t, &["w"]).await;
+
+    let ask = t
+        .app
+        .i18n
+        .render(Locale::En, &msg("privacy-accept-ask").arg("version", 1_i64));
+    let notice = [
+        t.app.i18n.tr(Locale::En, "privacy-digest-paused"),
+        t.app.i18n.tr(Locale::En, "privacy-changes-1"),
+        ask,
+    ]
+    .join("\n");
+    assert_eq!(
+        notifier.sent.lock().unwrap().get("1"),
+        Some(&vec![notice.clone()])
+    );
+    assert!(fake.requests().is_empty(), "the model was asked");
+    assert_eq!(
+        count(
+            &t,
+            "SELECT count(*) FROM jobs WHERE kind = 'digest' AND status = 'done'"
+        )
+        .await,
+        1
+    );
+    // Its Accept and "Read the policy" buttons last as long as a digest's.
+    assert_eq!(
+        count(
+            &t,
+            "SELECT count(*) FROM pending_actions WHERE action->>'action' IN ('accept_policy', 'show_policy')
+               AND expires_at > now() + interval '6 days'"
+        )
+        .await,
+        2
+    );
+
+    // Another digest job for the same subscription (another day, or another instance): no
+    // second notice.
+    let (sub, user): (Uuid, Uuid) = sqlx::query_as("SELECT id, user_id FROM digest_subscriptions")
+        .fetch_one(&t.db.pool)
+        .await
+        .unwrap();
+    let job = Job::Digest {
+        account: AccountId(user),
+        subscription: sub,
+        destination: Destination {
+            platform: Platform::Telegram,
+            chat_id: "1".into(),
+        },
+        locale: Locale::En,
+        local_date: Utc::now().date_naive(),
+    };
+    jobs::enqueue(&t.db.pool, &job, "again", Utc::now())
+        .await
+        .unwrap();
+    run_until_idle(&t, &["w"]).await;
+    assert_eq!(notifier.sent.lock().unwrap()["1"].len(), 1);
+    assert!(fake.requests().is_empty(), "the model was asked");
+
+    // Accepted: the digest is composed and summarised again.
+    creatorpilot::domain::consent::accept_policy(&t.db.pool, account)
+        .await
+        .unwrap();
+    jobs::enqueue(&t.db.pool, &job, "accepted", Utc::now())
+        .await
+        .unwrap();
+    run_until_idle(&t, &["w"]).await;
+    let sent = notifier.sent.lock().unwrap()["1"].clone();
+    assert_eq!(sent.len(), 2, "{sent:?}");
+    assert!(sent[1].contains(written), "{sent:?}");
+    assert_eq!(fake.requests().len(), 1);
+}

@@ -20,6 +20,8 @@ pub mod link_codes;
 pub mod numbers;
 pub mod profiles;
 pub mod questions;
+pub mod rate_limits;
+pub mod session_lock;
 pub mod stats;
 pub mod usage;
 

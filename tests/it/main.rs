@@ -21,5 +21,6 @@ mod mail;
 mod plans;
 mod privacy;
 mod queue;
+mod scale;
 mod telegram;
 mod web;

@@ -21,7 +21,7 @@ use crate::bot::tokenizer::parse_command;
 use crate::bot::{ChatRef, Incoming, IncomingFile, Input, Platform, Reply, Responder, dispatch};
 use crate::domain::billing::stars;
 use crate::i18n::{Locale, msg};
-use crate::platforms::telegram::responder::{TelegramResponder, TgBot};
+use crate::platforms::telegram::responder::{Outbox, TelegramResponder};
 
 /// Telegram bots may download files up to 20 MB.
 const MAX_DOWNLOAD_BYTES: u64 = 20 * 1024 * 1024;
@@ -30,7 +30,7 @@ const ADMIN_CACHE_TTL: Duration = Duration::from_secs(60);
 /// Everything needed to handle updates, shared by polling and the webhook.
 pub struct Pipeline {
     pub app: Arc<App>,
-    pub bot: TgBot,
+    pub bot: Outbox,
     /// The unthrottled bot, for downloads and callback answers (not messages).
     pub raw: Bot,
     pub username: String,
@@ -43,7 +43,7 @@ pub struct Pipeline {
 impl Pipeline {
     pub fn new(
         app: Arc<App>,
-        bot: TgBot,
+        bot: Outbox,
         raw: Bot,
         username: String,
         edit_interval: Duration,

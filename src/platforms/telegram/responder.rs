@@ -36,7 +36,7 @@ use crate::platforms::telegram::render::{
 pub type TgBot = Throttle<Bot>;
 
 /// Where messages leave: every new message takes a slot in the limits shared with the other
-/// instances (`limits`: per bot and per chat each second, per group each minute), then goes
+/// instances (`limits`: per bot and per chat each second, per chat each minute), then goes
 /// straight out; a 429 is waited out (`retry_after`) and the message sent again, since a 429
 /// means nothing was delivered. Sending right after the slot is what keeps the shared count
 /// true: teloxide's Throttle releases its queue in bursts every 250 ms, which would bunch
@@ -50,6 +50,9 @@ pub struct Outbox {
     pub limits: Limits,
 }
 
+/// Supergroup and channel ids are -100 followed by the group's number.
+const SUPERGROUP_IDS_BELOW: i64 = -1_000_000_000_000;
+
 /// 429s waited out for one message before the refusal is returned.
 const MAX_RETRY_AFTER: usize = 5;
 
@@ -57,8 +60,15 @@ impl Outbox {
     /// Waits for a slot to send one message to `chat` under the shared limits.
     async fn slot(&self, chat: ChatId) {
         let chat_scope = format!("chat:{}", chat.0);
-        let group_scope = format!("group-minute:{}", chat.0);
-        let mut scopes = vec![
+        let minute_scope = format!("chat-minute:{}", chat.0);
+        // As teloxide's Throttle does: supergroups and channels (ids from -100…) have their own
+        // per-minute limit; other chats, basic groups and DMs alike, the chat one.
+        let per_minute = if chat.0 <= SUPERGROUP_IDS_BELOW {
+            self.limits.messages_per_min_channel_or_supergroup
+        } else {
+            self.limits.messages_per_min_chat
+        };
+        let scopes = [
             (
                 "all",
                 Limit::per_second(self.limits.messages_per_sec_overall),
@@ -67,14 +77,8 @@ impl Outbox {
                 chat_scope.as_str(),
                 Limit::per_second(self.limits.messages_per_sec_chat),
             ),
+            (minute_scope.as_str(), Limit::per_minute(per_minute)),
         ];
-        // Negative ids are groups, supergroups and channels.
-        if chat.0 < 0 {
-            scopes.push((
-                group_scope.as_str(),
-                Limit::per_minute(self.limits.messages_per_min_chat),
-            ));
-        }
         self.shared.wait(&scopes).await;
     }
 

@@ -44,7 +44,7 @@ impl App {
     pub fn new(settings: Settings, db: PgPool) -> anyhow::Result<Arc<App>> {
         let keyring = Keyring::load(settings.token_encryption_keys.as_ref(), &settings.data_dir)?;
         let metrics = Metrics::new()?;
-        let ai = AiClient::from_settings(&settings.openai, &metrics);
+        let ai = AiClient::from_settings(&settings.openai, settings.ai_fallback.as_ref(), &metrics);
         let stripe = StripeClient::from_settings(&settings.stripe)?;
         let notifiers = Notifiers::default();
         notifiers.on_unreachable(crate::domain::digests::unreachable_hook());

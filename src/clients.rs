@@ -13,6 +13,8 @@ pub mod tiktok;
 
 use std::time::Duration;
 
+use crate::metrics::{Api, outgoing};
+
 /// A failed provider call, classified for the caller's retry decision.
 #[derive(Debug, thiserror::Error)]
 pub enum ProviderError {
@@ -41,4 +43,51 @@ pub fn oauth_http() -> anyhow::Result<oauth2::reqwest::Client> {
         .redirect(oauth2::reqwest::redirect::Policy::none())
         .timeout(Duration::from_secs(30))
         .build()?)
+}
+
+/// Counts a call's failure (non-2xx answer, timeout, broken connection) against its provider in
+/// `external_api_errors_total`: `request.send().await.observed(Api::TikTok)`.
+pub trait Observed {
+    fn observed(self, api: Api) -> Self;
+}
+
+impl Observed for reqwest::Result<reqwest::Response> {
+    fn observed(self, api: Api) -> Self {
+        outgoing().call(api, self)
+    }
+}
+
+/// The `oauth2` crate's HTTP client, counted like [`Observed`]:
+/// `.request_async(&ObservedOAuth::new(http, Api::Google))`.
+pub struct ObservedOAuth {
+    http: oauth2::reqwest::Client,
+    api: Api,
+}
+
+impl ObservedOAuth {
+    pub fn new(http: oauth2::reqwest::Client, api: Api) -> ObservedOAuth {
+        ObservedOAuth { http, api }
+    }
+}
+
+type OAuthResult = Result<oauth2::HttpResponse, oauth2::HttpClientError<oauth2::reqwest::Error>>;
+
+impl<'c> oauth2::AsyncHttpClient<'c> for ObservedOAuth {
+    type Error = oauth2::HttpClientError<oauth2::reqwest::Error>;
+    type Future =
+        std::pin::Pin<Box<dyn std::future::Future<Output = OAuthResult> + Send + Sync + 'c>>;
+
+    fn call(&'c self, request: oauth2::HttpRequest) -> Self::Future {
+        Box::pin(async move {
+            let result = self.http.call(request).await;
+            match &result {
+                Ok(answer) => outgoing().answered(self.api, answer.status().as_u16()),
+                Err(oauth2::HttpClientError::Reqwest(e)) => {
+                    outgoing().unanswered(self.api, e.is_timeout())
+                }
+                Err(_) => outgoing().unanswered(self.api, false),
+            }
+            result
+        })
+    }
 }

@@ -22,6 +22,7 @@ pub mod language;
 pub mod link;
 pub mod ops;
 pub mod plan;
+pub mod privacy;
 pub mod profile;
 pub mod revenue;
 pub mod start;
@@ -55,6 +56,7 @@ pub enum CommandName {
     Link,
     Ops,
     Plan,
+    Privacy,
     Profile,
     Revenue,
     Start,
@@ -64,7 +66,7 @@ pub enum CommandName {
 }
 
 impl CommandName {
-    pub const ALL: [CommandName; 23] = [
+    pub const ALL: [CommandName; 24] = [
         CommandName::Billing,
         CommandName::Channels,
         CommandName::Connect,
@@ -82,6 +84,7 @@ impl CommandName {
         CommandName::Link,
         CommandName::Ops,
         CommandName::Plan,
+        CommandName::Privacy,
         CommandName::Profile,
         CommandName::Revenue,
         CommandName::Start,
@@ -109,6 +112,7 @@ impl CommandName {
             CommandName::Link => "link",
             CommandName::Ops => "ops",
             CommandName::Plan => "plan",
+            CommandName::Privacy => "privacy",
             CommandName::Profile => "profile",
             CommandName::Revenue => "revenue",
             CommandName::Start => "start",
@@ -148,6 +152,7 @@ pub async fn run(
         CommandName::Link => link::run(app, inv, args, r).await,
         CommandName::Ops => ops::run(app, inv, args, r).await,
         CommandName::Plan => plan::run(app, inv, r).await,
+        CommandName::Privacy => privacy::run(app, inv, r).await,
         CommandName::Profile => profile::run(app, inv, args, r).await,
         CommandName::Revenue => revenue::run(app, inv, args, r).await,
         CommandName::Start => start::run(app, inv, args, r).await,
@@ -183,6 +188,11 @@ pub enum ButtonAction {
         keep_history: bool,
     },
     CancelDisconnect,
+    /// `/connect`'s "Accept": records the consent, then shows the consent link.
+    AcceptConnect {
+        provider: crate::domain::channels::Provider,
+    },
+    CancelConnect,
     /// Under a digest: `/stats` for the default period.
     FullStats,
     /// Under a digest with an outperformer: a brainstorm seeded with that video.
@@ -238,6 +248,8 @@ impl ButtonAction {
             | ButtonAction::CancelForget
             | ButtonAction::Disconnect { .. }
             | ButtonAction::CancelDisconnect
+            | ButtonAction::AcceptConnect { .. }
+            | ButtonAction::CancelConnect
             | ButtonAction::DeleteIdea { .. }
             | ButtonAction::SaveIdea { .. }
             | ButtonAction::DiscardIdea
@@ -273,6 +285,8 @@ pub async fn on_button(
             keep_history,
         } => disconnect::confirm(app, inv, provider, keep_history, r).await,
         ButtonAction::CancelDisconnect => disconnect::cancel(app, inv, r).await,
+        ButtonAction::AcceptConnect { provider } => connect::accept(app, inv, provider, r).await,
+        ButtonAction::CancelConnect => connect::cancel(app, inv, r).await,
         ButtonAction::FullStats => stats::show(app, inv, None, None, r).await,
         ButtonAction::BrainstormOn { title, provider } => {
             ideas::brainstorm_on(app, inv, &title, provider, r).await

@@ -8,6 +8,7 @@ pub mod actions;
 pub mod billing;
 pub mod brainstorm;
 pub mod channels;
+pub mod consents;
 pub mod deals;
 pub mod digests;
 pub mod discord_registrations;

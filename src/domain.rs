@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod billing;
 pub mod channels;
+pub mod consent;
 pub mod deals;
 pub mod digests;
 pub mod files;

@@ -14,10 +14,12 @@ use chrono::{DateTime, Utc};
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 use tokio_util::sync::CancellationToken;
+use tracing::Instrument;
 
 use crate::app::App;
 use crate::bot::{AccountId, Destination, Platform, Reply, SendOutcome};
 use crate::db;
+use crate::domain::plans::PlanName;
 
 /// Every kind of background work, with its payload.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -572,51 +574,62 @@ pub async fn run_one(
         db::jobs::release(&app.db, row.id, worker).await?;
         return Ok(false);
     }
-    let started = Instant::now();
-    let mut ctx = JobContext {
-        app,
-        id: row.id,
-        worker,
-        attempts: row.attempts,
-        finalized: None,
-    };
-    let result = match decode(&row.kind, row.payload) {
-        Ok(job) => execute(job, &mut ctx).await,
-        Err(e) => Err(JobError::Fatal(e)),
-    };
-    let outcome = match (&result, ctx.finalized) {
-        (Ok(()), Some(sent)) => sent,
-        (Ok(()), None) => {
-            db::jobs::complete(&app.db, row.id, worker).await?;
-            "done"
-        }
-        (Err(JobError::Retry(e)), _) if row.attempts < row.max_attempts => {
-            tracing::warn!(job = row.id, kind = %row.kind, error = ?e, "job will be retried");
-            db::jobs::retry(
-                &app.db,
-                row.id,
-                worker,
-                &format!("{e:#}"),
-                backoff(row.attempts).as_secs_f64(),
-            )
-            .await?;
-            "retried"
-        }
-        (Err(e), _) => {
-            tracing::error!(job = row.id, kind = %row.kind, error = %e, "job failed");
-            db::jobs::fail(&app.db, row.id, worker, &e.to_string()).await?;
-            "failed"
-        }
-    };
-    app.metrics
-        .jobs
-        .with_label_values(&[row.kind.as_str(), outcome])
-        .inc();
-    app.metrics
-        .job_seconds
-        .with_label_values(&[row.kind.as_str()])
-        .observe(started.elapsed().as_secs_f64());
-    Ok(true)
+    // Every log line of this run carries the job's id and kind.
+    let span = crate::telemetry::job_span(row.id, &row.kind);
+    async move {
+        let started = Instant::now();
+        app.metrics
+            .job_wait_seconds
+            .with_label_values(&[row.kind.as_str()])
+            .observe(row.waited_secs.max(0.0));
+        let mut ctx = JobContext {
+            app,
+            id: row.id,
+            worker,
+            attempts: row.attempts,
+            finalized: None,
+        };
+        let result = match decode(&row.kind, row.payload) {
+            Ok(job) => execute(job, &mut ctx).await,
+            Err(e) => Err(JobError::Fatal(e)),
+        };
+        let outcome = match (&result, ctx.finalized) {
+            (Ok(()), Some(sent)) => sent,
+            (Ok(()), None) => {
+                db::jobs::complete(&app.db, row.id, worker).await?;
+                "done"
+            }
+            (Err(JobError::Retry(e)), _) if row.attempts < row.max_attempts => {
+                tracing::warn!(job = row.id, kind = %row.kind, error = ?e, "job will be retried");
+                db::jobs::retry(
+                    &app.db,
+                    row.id,
+                    worker,
+                    &format!("{e:#}"),
+                    backoff(row.attempts).as_secs_f64(),
+                )
+                .await?;
+                "retried"
+            }
+            (Err(e), _) => {
+                tracing::error!(job = row.id, kind = %row.kind, error = %e, "job failed");
+                db::jobs::fail(&app.db, row.id, worker, &e.to_string()).await?;
+                "failed"
+            }
+        };
+        app.metrics
+            .jobs
+            .with_label_values(&[row.kind.as_str(), outcome])
+            .inc();
+        app.metrics
+            .job_seconds
+            .with_label_values(&[row.kind.as_str()])
+            .observe(started.elapsed().as_secs_f64());
+        tracing::info!(outcome, "job finished");
+        Ok(true)
+    }
+    .instrument(span)
+    .await
 }
 
 /// Every minute: enqueue recurring jobs (deduplicated), reap expired leases, refresh gauges.
@@ -700,10 +713,24 @@ pub async fn schedule_digests(app: &App, now: DateTime<Utc>) -> anyhow::Result<u
     Ok(enqueued)
 }
 
+/// The gauges read from the database: queue depth, uncertain jobs, accounts per plan.
 pub async fn refresh_gauges(app: &App) -> anyhow::Result<()> {
     let (depth, uncertain) = db::jobs::gauges(&app.db).await?;
     app.metrics.queue_depth.set(depth);
     app.metrics.uncertain_jobs.set(uncertain);
+    let counts = db::accounts::count_by_plan(&app.db).await?;
+    // Every plan gets a value (0 when no account has it): the labels stay a closed set.
+    for plan in [PlanName::Free, PlanName::Creator, PlanName::Pro] {
+        let count = counts
+            .iter()
+            .find(|(name, _)| name == plan.as_str())
+            .map_or(0, |(_, n)| *n);
+        app.metrics
+            .billing
+            .accounts
+            .with_label_values(&[plan.as_str()])
+            .set(count);
+    }
     Ok(())
 }
 

@@ -9,7 +9,7 @@ use tokio::io::BufReader;
 use creatorpilot::i18n::{Locale, msg};
 use creatorpilot::platforms::console::{self, ConsoleOptions};
 use creatorpilot::runtime::{Runtime, WebMode};
-use creatorpilot::settings::{LogFormat, Settings};
+use creatorpilot::settings::Settings;
 
 #[derive(Parser)]
 #[command(
@@ -43,6 +43,8 @@ enum Command {
     },
     /// Apply database migrations and exit.
     Migrate,
+    /// GET /healthz on HTTP_ADDR (0.0.0.0 probed as 127.0.0.1): exit 0 when healthy, 1 if not.
+    Healthcheck,
     /// Register the slash commands with Discord.
     RegisterCommands,
     /// Re-encrypt every stored provider token with the first key of TOKEN_ENCRYPTION_KEYS.
@@ -60,6 +62,9 @@ enum BenchTarget {
     Invoice {
         #[arg(long, default_value_t = 1000)]
         count: u32,
+        /// A PNG printed on every invoice as the issuer's logo (checked as `/profile logo` does).
+        #[arg(long)]
+        logo: Option<std::path::PathBuf>,
     },
     /// Seed N creators into a fresh bench database, then compose every digest (queries,
     /// summary, chart PNG; no sending): prints the rate, peak RSS and the chart's SSIM.
@@ -85,10 +90,10 @@ fn main() -> ExitCode {
     let _ = rustls::crypto::ring::default_provider().install_default();
     let cli = Cli::parse();
     if let Command::Bench {
-        target: BenchTarget::Invoice { count },
+        target: BenchTarget::Invoice { count, logo },
     } = cli.command
     {
-        return match creatorpilot::bench::invoices(count) {
+        return match creatorpilot::bench::invoices(count, logo.as_deref()) {
             Ok(report) => {
                 let cpu = report
                     .cpu_rate()
@@ -124,7 +129,11 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    init_logging(&settings, matches!(cli.command, Command::Chat { .. }));
+    // Kept until the end of `main`: dropping it flushes pending error reports.
+    let _telemetry = creatorpilot::telemetry::init(
+        &settings,
+        matches!(cli.command, Command::Chat { .. } | Command::Healthcheck),
+    );
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -172,6 +181,18 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
         }
         // Handled in `main` before settings are read: it needs no configuration.
         Command::Bench { .. } => Ok(ExitCode::SUCCESS),
+        Command::Healthcheck => Ok(
+            match creatorpilot::healthcheck::check(settings.http_addr).await {
+                Ok(line) => {
+                    println!("{line}");
+                    ExitCode::SUCCESS
+                }
+                Err(line) => {
+                    println!("{line}");
+                    ExitCode::FAILURE
+                }
+            },
+        ),
         Command::Migrate => {
             let db = creatorpilot::db::Database::open(&settings).await?;
             db.close().await;
@@ -288,18 +309,4 @@ async fn wait_for_stop_signal() -> anyhow::Result<()> {
         _ = int.recv() => {}
     }
     Ok(())
-}
-
-fn init_logging(settings: &Settings, console: bool) {
-    use tracing_subscriber::EnvFilter;
-    // The console keeps stderr for what matters; `serve` logs its life.
-    let default = if console { "warn" } else { "info" };
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
-    match settings.log_format {
-        LogFormat::Json => builder.json().init(),
-        LogFormat::Text => builder.init(),
-    }
 }

@@ -14,7 +14,9 @@ use url::Url;
 
 use crate::crypto::{KeyParseError, Keyring};
 
+mod ai_fallback;
 mod smtp;
+pub use ai_fallback::{AiFallback, AiFallbackKind};
 pub use smtp::Smtp;
 
 /// The variables of DESIGN.md's table, typed.
@@ -29,6 +31,8 @@ pub struct Settings {
     pub telegram: Telegram,
     pub discord: Discord,
     pub openai: OpenAi,
+    /// `AI_FALLBACK_*`: the provider asked when the primary one fails.
+    pub ai_fallback: Option<AiFallback>,
     pub stripe: Stripe,
     pub google: Google,
     pub tiktok: TikTok,
@@ -40,8 +44,13 @@ pub struct Settings {
     pub billing_grace_days: u32,
     pub operator_ids: Vec<OperatorId>,
     pub log_format: LogFormat,
+    /// `SENTRY_DSN`: where internal errors are reported (any Sentry-compatible server); `None`:
+    /// not reported. Kept secret: the DSN carries the project's key.
+    pub sentry_dsn: Option<SecretString>,
     /// `SMTP_*`: where `/invoice send` mails invoices; `None` when not configured.
     pub smtp: Option<Smtp>,
+    /// `PRIVACY_CONTACT`: who creators write to about their data (an email or a URL).
+    pub privacy_contact: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -228,6 +237,7 @@ impl Settings {
                 .unwrap_or_else(|| "gpt-4o-mini".to_owned()),
             daily_token_budget: r.count("AI_DAILY_TOKEN_BUDGET"),
         };
+        let ai_fallback = r.ai_fallback();
         let stripe = Stripe {
             api_url: r.url("STRIPE_API_URL", "https://api.stripe.com"),
             secret_key: r.secret("STRIPE_SECRET_KEY"),
@@ -317,6 +327,7 @@ impl Settings {
 
         let operator_ids = r.operator_ids();
         let smtp = r.smtp();
+        let privacy_contact = r.text("PRIVACY_CONTACT");
         let log_format = match r.text("LOG_FORMAT").as_deref() {
             None | Some("text") => LogFormat::Text,
             Some("json") => LogFormat::Json,
@@ -325,6 +336,16 @@ impl Settings {
                 LogFormat::Text
             }
         };
+        let sentry_dsn = r.secret("SENTRY_DSN");
+        if let Some(dsn) = &sentry_dsn
+            && dsn.expose_secret().parse::<sentry::types::Dsn>().is_err()
+        {
+            r.problem(
+                "SENTRY_DSN is not a DSN: copy it from the project's settings, \
+                 https://PUBLIC_KEY@HOST/PROJECT_ID."
+                    .to_owned(),
+            );
+        }
         let plans_file = r.text("PLANS_FILE").map(PathBuf::from);
         let billing_grace_days = match r.text("BILLING_GRACE_DAYS") {
             None => 7,
@@ -377,6 +398,7 @@ impl Settings {
             telegram,
             discord,
             openai,
+            ai_fallback,
             stripe,
             google,
             tiktok,
@@ -386,7 +408,9 @@ impl Settings {
             billing_grace_days,
             operator_ids,
             log_format,
+            sentry_dsn,
             smtp,
+            privacy_contact,
         })
     }
 
@@ -399,6 +423,56 @@ impl Settings {
         self.operator_ids
             .iter()
             .any(|op| op.platform == platform && op.external_id == external_id)
+    }
+
+    /// Every configured secret's value, for redaction: whatever reaches a log line or an error
+    /// report is scrubbed of these (`telemetry`).
+    pub fn secret_values(&self) -> Vec<String> {
+        let mut secrets: Vec<&SecretString> = [
+            &self.database_url,
+            &self.token_encryption_keys,
+            &self.telegram.bot_token,
+            &self.discord.bot_token,
+            &self.openai.api_key,
+            &self.stripe.secret_key,
+            &self.stripe.webhook_secret,
+            &self.google.oauth.client_secret,
+            &self.tiktok.oauth.client_secret,
+            &self.instagram.oauth.client_secret,
+            &self.sentry_dsn,
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        if let Some(webhook) = &self.telegram.webhook {
+            secrets.push(&webhook.secret);
+        }
+        if let Some(password) = self.smtp.as_ref().and_then(|s| s.password.as_ref()) {
+            secrets.push(password);
+        }
+        let mut values: Vec<String> = secrets
+            .into_iter()
+            .map(|s| s.expose_secret().to_owned())
+            .collect();
+        // The database password on its own too.
+        if let Some(password) = self
+            .database_url
+            .as_ref()
+            .and_then(|u| Url::parse(u.expose_secret()).ok())
+            .and_then(|u| u.password().map(str::to_owned))
+        {
+            values.push(password);
+        }
+        // Each key of TOKEN_ENCRYPTION_KEYS (`id:base64`) on its own too.
+        if let Some(keys) = &self.token_encryption_keys {
+            values.extend(
+                keys.expose_secret()
+                    .split(',')
+                    .filter_map(|k| k.split_once(':'))
+                    .map(|(_, key)| key.trim().to_owned()),
+            );
+        }
+        values
     }
 
     /// `<data dir>/files`: the file store's root.

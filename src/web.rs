@@ -35,7 +35,35 @@ pub fn public_router(app: Arc<App>, webhooks: Webhooks) -> Router {
         .route("/stripe/webhook", post(stripe_webhook))
         .route("/billing/{outcome}", get(billing_page))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(request_span))
         .with_state(PublicState { app, webhooks })
+}
+
+/// Every request runs in a `request` span with its own id (also sent back as `X-Request-Id`).
+/// Only the path is recorded: query strings carry OAuth codes and states.
+async fn request_span(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    use tracing::Instrument;
+    let id = crate::telemetry::new_id();
+    let span = crate::telemetry::request_span_with_id("http", &id);
+    let method = request.method().clone();
+    let path = request.uri().path().to_owned();
+    let started = std::time::Instant::now();
+    async move {
+        let mut response = next.run(request).await;
+        tracing::debug!(
+            %method,
+            path,
+            status = response.status().as_u16(),
+            ms = started.elapsed().as_millis() as u64,
+            "request served"
+        );
+        if let Ok(id) = header::HeaderValue::from_str(&id) {
+            response.headers_mut().insert("x-request-id", id);
+        }
+        response
+    }
+    .instrument(span)
+    .await
 }
 
 async fn telegram_webhook(

@@ -29,3 +29,14 @@ connect-plan-limit = Your { $plan } plan connects { $limit ->
         [0] Disconnect one with /disconnect first, or add this one's numbers by hand with /stats add or /import.
        *[other] Disconnect one with /disconnect, add this one's numbers by hand with /stats add or /import, or move to the { $next } plan for { $more }: see /plan.
     }
+
+## /connect: what will be read and stored, before the consent link
+
+connect-consent-intro = Before you connect { $provider }, here is exactly what CreatorPilot will read and keep.
+connect-consent-youtube = Read (read-only access, "youtube.readonly" and "yt-analytics.readonly"): your channel's name and subscriber count; your videos' titles, publication dates and durations; daily views, watch time, likes, comments and subscribers gained or lost, for the channel and per video.
+connect-consent-tiktok = Read ("user.info.basic", "user.info.stats", "video.list"): your display name, follower and like counts; your videos' titles, dates and their views, likes, comments and shares.
+connect-consent-instagram = Read ("instagram_business_basic", "instagram_business_manage_insights"): your professional account's username and follower count; the date and caption of your posts with their likes and comments; your account's daily reach and views.
+connect-consent-kept = Kept in our database: those numbers per day and per video, and the access { $provider } grants (encrypted, never shown to anyone). Nothing is ever posted, changed or deleted on your account. /disconnect withdraws the access, /export shows everything we keep, /forget erases it. The whole policy: /privacy
+connect-consent-accept = Accept and connect
+connect-consent-cancel = Cancel
+connect-consent-cancelled = Nothing was connected and nothing was recorded.

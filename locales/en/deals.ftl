@@ -132,12 +132,12 @@ opt-deal-edit-remind_brand = Also email the brand a polite reminder when an invo
 
 ## /profile logo
 
-profile-logo-how-console = Give the path of your logo as a PNG file: /profile logo ~/logo.png (and /profile logo remove to take it off).
+profile-logo-how-console = Give the path of your logo as a PNG file: /profile logo /home/me/logo.png (and /profile logo remove to take it off).
 profile-logo-how-telegram = Send your logo here as a PNG file (📎 → File, not as a photo). /profile logo remove takes it off.
 profile-logo-how-discord = Use /profile logo and attach your logo as a PNG file in the "image" option. /profile logo path:remove takes it off.
 profile-logo-unreadable = I can't read { $path }. Check the path and send /profile logo again.
 profile-logo-needs-profile = Set up your business identity first with /profile, then send your logo.
-profile-logo-saved = Logo saved ({ $width } × { $height } pixels). Your next invoices will carry it; invoices already issued keep theirs. /profile logo remove takes it off.
+profile-logo-saved = Logo saved ({ $width } × { $height } pixels). Your next invoices will carry it; invoices already issued keep theirs. { $remove } takes it off.
 profile-logo-removed = Logo removed. Your next invoices will have none; invoices already issued keep theirs.
 profile-logo-none = You have no logo to remove.
 profile-logo-set = Logo: yes (change it with /profile logo).

@@ -29,3 +29,14 @@ connect-plan-limit = Votre offre { $plan } connecte { $limit ->
         [0] Déconnectez-en une avec /disconnect d’abord, ou saisissez les chiffres de celle-ci à la main avec /stats add ou /import.
        *[other] Déconnectez-en une avec /disconnect, saisissez les chiffres de celle-ci à la main avec /stats add ou /import, ou passez à l’offre { $next } pour { $more } : voir /plan.
     }
+
+## /connect : ce qui sera lu et conservé, avant le lien d’autorisation
+
+connect-consent-intro = Avant de connecter { $provider }, voici exactement ce que CreatorPilot lira et conservera.
+connect-consent-youtube = Lu (accès en lecture seule, « youtube.readonly » et « yt-analytics.readonly ») : le nom de votre chaîne et son nombre d’abonnés ; les titres, dates de publication et durées de vos vidéos ; chaque jour, les vues, la durée de visionnage, les j’aime, les commentaires et les abonnés gagnés ou perdus, pour la chaîne et par vidéo.
+connect-consent-tiktok = Lu (« user.info.basic », « user.info.stats », « video.list ») : votre nom affiché, vos nombres d’abonnés et de j’aime ; les titres et dates de vos vidéos, avec leurs vues, j’aime, commentaires et partages.
+connect-consent-instagram = Lu (« instagram_business_basic », « instagram_business_manage_insights ») : le nom et le nombre d’abonnés de votre compte professionnel ; la date et la légende de vos publications avec leurs j’aime et commentaires ; la portée et les vues quotidiennes de votre compte.
+connect-consent-kept = Conservé dans notre base : ces chiffres par jour et par vidéo, et l’accès accordé par { $provider } (chiffré, jamais montré à quiconque). Rien n’est jamais publié, modifié ni supprimé sur votre compte. /disconnect retire l’accès, /export montre tout ce que nous gardons, /forget l’efface. La politique complète : /privacy
+connect-consent-accept = Accepter et connecter
+connect-consent-cancel = Annuler
+connect-consent-cancelled = Rien n’a été connecté ni enregistré.

@@ -132,12 +132,12 @@ opt-deal-edit-remind_brand = Envoyer aussi une relance courtoise par e-mail à l
 
 ## /profile logo
 
-profile-logo-how-console = Donnez le chemin de votre logo en fichier PNG : /profile logo ~/logo.png (et /profile logo remove pour le retirer).
+profile-logo-how-console = Donnez le chemin de votre logo en fichier PNG : /profile logo /home/moi/logo.png (et /profile logo remove pour le retirer).
 profile-logo-how-telegram = Envoyez ici votre logo en fichier PNG (📎 → Fichier, pas en photo). /profile logo remove le retire.
 profile-logo-how-discord = Utilisez /profile logo et joignez votre logo en fichier PNG dans l’option « image ». /profile logo path:remove le retire.
 profile-logo-unreadable = Je n’arrive pas à lire { $path }. Vérifiez le chemin et renvoyez /profile logo.
 profile-logo-needs-profile = Renseignez d’abord votre identité d’entreprise avec /profile, puis envoyez votre logo.
-profile-logo-saved = Logo enregistré ({ $width } × { $height } pixels). Vos prochaines factures le porteront ; celles déjà émises gardent le leur. /profile logo remove le retire.
+profile-logo-saved = Logo enregistré ({ $width } × { $height } pixels). Vos prochaines factures le porteront ; celles déjà émises gardent le leur. { $remove } le retire.
 profile-logo-removed = Logo retiré. Vos prochaines factures n’en auront pas ; celles déjà émises gardent le leur.
 profile-logo-none = Vous n’avez pas de logo à retirer.
 profile-logo-set = Logo : oui (changez-le avec /profile logo).

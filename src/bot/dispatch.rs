@@ -49,6 +49,14 @@ pub async fn handle(app: &App, incoming: Incoming, r: &dyn Responder) {
         .command_seconds
         .with_label_values(&[label.as_str()])
         .observe(started.elapsed().as_secs_f64());
+    // Inside the front end's `request` span: the line carries the request id.
+    tracing::debug!(
+        command = %label,
+        platform = platform.as_str(),
+        outcome,
+        ms = started.elapsed().as_millis() as u64,
+        "command handled"
+    );
 }
 
 async fn invocation(app: &App, incoming: Incoming) -> anyhow::Result<Invocation> {

@@ -8,10 +8,12 @@
 //! local server (Ollama, `OPENAI_BASE_URL=http://127.0.0.1:11434/v1`) needs any non-empty key,
 //! e.g. `OPENAI_API_KEY=ollama`.
 
+mod anthropic;
 mod prompts;
 mod transport;
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use async_openai::Client;
@@ -28,7 +30,8 @@ use secrecy::ExposeSecret;
 
 use crate::i18n::Locale;
 use crate::metrics::{AiMetrics, Metrics};
-use crate::settings::OpenAi;
+use crate::settings::{AiFallback, AiFallbackKind, OpenAi};
+use anthropic::Anthropic;
 
 pub use prompts::prompt;
 
@@ -191,13 +194,33 @@ const OUTCOMES: [&str; 8] = [
     "other",
 ];
 
-/// The chat client; cheap to clone.
+/// The chat client; cheap to clone. With `AI_FALLBACK_*` set, a call the primary provider fails
+/// (anything but a content filter, which another model would likely apply too) is asked once of
+/// the fallback provider, same prompt, same output rules; streaming starts over there (the
+/// callback receives the fallback's text from its first piece, replacing the primary's partial
+/// text).
 #[derive(Clone)]
 pub struct AiClient {
     client: Client<OpenAIConfig>,
     base_url: String,
     model: String,
     metrics: AiMetrics,
+    fallback: Option<Arc<Fallback>>,
+}
+
+/// The second provider.
+enum Fallback {
+    OpenAi(Box<AiClient>),
+    Anthropic(Anthropic),
+}
+
+impl Fallback {
+    fn model(&self) -> &str {
+        match self {
+            Fallback::OpenAi(c) => &c.model,
+            Fallback::Anthropic(a) => &a.model,
+        }
+    }
 }
 
 impl fmt::Debug for AiClient {
@@ -212,7 +235,43 @@ impl fmt::Debug for AiClient {
 impl AiClient {
     /// The client for `settings.openai`, or `None` when no API key is set (or it cannot be sent
     /// in a header, which is logged): callers then use their deterministic fallback.
-    pub fn from_settings(openai: &OpenAi, metrics: &Metrics) -> Option<AiClient> {
+    pub fn from_settings(
+        openai: &OpenAi,
+        fallback: Option<&AiFallback>,
+        metrics: &Metrics,
+    ) -> Option<AiClient> {
+        let mut client = AiClient::openai(openai, metrics)?;
+        client.fallback = fallback.and_then(|f| {
+            let built = match f.kind {
+                AiFallbackKind::OpenAi => AiClient::openai(
+                    &OpenAi {
+                        base_url: f.base_url.clone(),
+                        api_key: Some(f.api_key.clone()),
+                        model: f.model.clone(),
+                        daily_token_budget: None,
+                    },
+                    metrics,
+                )
+                .map(|c| Fallback::OpenAi(Box::new(c))),
+                AiFallbackKind::Anthropic => http_client().map(|http| {
+                    Fallback::Anthropic(Anthropic::new(
+                        http,
+                        f.base_url.as_str(),
+                        f.api_key.clone(),
+                        f.model.clone(),
+                    ))
+                }),
+            };
+            built.map(Arc::new)
+        });
+        for provider in ["primary", "fallback"] {
+            client.metrics.answers.with_label_values(&[provider]);
+        }
+        Some(client)
+    }
+
+    /// A client for one OpenAI-compatible provider, without fallback.
+    fn openai(openai: &OpenAi, metrics: &Metrics) -> Option<AiClient> {
         let key = openai.api_key.as_ref()?.expose_secret().trim();
         if key.is_empty() {
             return None;
@@ -223,17 +282,7 @@ impl AiClient {
             );
             return None;
         }
-        let http = match reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(Duration::from_secs(10))
-            .build()
-        {
-            Ok(http) => http,
-            Err(e) => {
-                tracing::error!(error = %e, "the AI HTTP client did not build; AI features use their fallback");
-                return None;
-            }
-        };
+        let http = http_client()?;
         let base_url = openai.base_url.as_str().trim_end_matches('/').to_owned();
         // Every field set explicitly: `OpenAIConfig::new()` reads OPENAI_* variables itself.
         let config = OpenAIConfig::new()
@@ -256,6 +305,7 @@ impl AiClient {
             base_url,
             model: openai.model.clone(),
             metrics,
+            fallback: None,
         })
     }
 
@@ -263,20 +313,93 @@ impl AiClient {
         &self.model
     }
 
-    /// One generation, answered in one piece.
+    /// One generation, answered in one piece (by the fallback provider when the primary fails).
     pub async fn complete(&self, req: &ChatRequest) -> Result<Completion, AiError> {
+        let result = self.complete_here(req).await;
+        let Some(fallback) = self.fallback_after(&result) else {
+            return self.answered(result, "primary");
+        };
         let started = Instant::now();
-        let result = tokio::time::timeout(req.timeout, self.complete_within(req, started))
-            .await
-            .unwrap_or(Err(AiError::Timeout));
-        self.record("complete", &result, started);
-        result
+        let result = match fallback {
+            Fallback::OpenAi(c) => c.complete_here(req).await,
+            Fallback::Anthropic(a) => {
+                let result = tokio::time::timeout(req.timeout, a.complete(req, started))
+                    .await
+                    .unwrap_or(Err(AiError::Timeout));
+                record(&self.metrics, &a.model, "complete", &result, started);
+                result
+            }
+        };
+        self.answered(result, "fallback")
     }
 
     /// One generation streamed over SSE. `on_text` receives the whole text so far after each
     /// piece that adds to it (ready to replace an edited message; throttling edits is the
-    /// caller's business). On an error the text already shown is incomplete.
+    /// caller's business). On an error the text already shown is incomplete. When the primary
+    /// fails the fallback streams from the start: `on_text` then restarts with its text.
     pub async fn stream(
+        &self,
+        req: &ChatRequest,
+        on_text: &mut (dyn FnMut(&str) + Send),
+    ) -> Result<Completion, AiError> {
+        let result = self.stream_here(req, on_text).await;
+        let Some(fallback) = self.fallback_after(&result) else {
+            return self.answered(result, "primary");
+        };
+        let started = Instant::now();
+        let result = match fallback {
+            Fallback::OpenAi(c) => c.stream_here(req, on_text).await,
+            Fallback::Anthropic(a) => {
+                let result = tokio::time::timeout(req.timeout, a.stream(req, on_text, started))
+                    .await
+                    .unwrap_or(Err(AiError::Timeout));
+                record(&self.metrics, &a.model, "stream", &result, started);
+                result
+            }
+        };
+        self.answered(result, "fallback")
+    }
+
+    /// The fallback to ask after `result`, if any.
+    fn fallback_after(&self, result: &Result<Completion, AiError>) -> Option<&Fallback> {
+        let fallback = self.fallback.as_deref()?;
+        match result {
+            Err(e) if !matches!(e, AiError::ContentFilter) => {
+                tracing::warn!(
+                    primary = %self.model,
+                    fallback = %fallback.model(),
+                    error = %e,
+                    "the primary AI provider failed; asking the fallback"
+                );
+                Some(fallback)
+            }
+            _ => None,
+        }
+    }
+
+    /// Counts an answer used, by the provider that gave it.
+    fn answered(
+        &self,
+        result: Result<Completion, AiError>,
+        provider: &'static str,
+    ) -> Result<Completion, AiError> {
+        if result.is_ok() {
+            self.metrics.answers.with_label_values(&[provider]).inc();
+            tracing::info!(provider, "AI answer");
+        }
+        result
+    }
+
+    async fn complete_here(&self, req: &ChatRequest) -> Result<Completion, AiError> {
+        let started = Instant::now();
+        let result = tokio::time::timeout(req.timeout, self.complete_within(req, started))
+            .await
+            .unwrap_or(Err(AiError::Timeout));
+        record(&self.metrics, &self.model, "complete", &result, started);
+        result
+    }
+
+    async fn stream_here(
         &self,
         req: &ChatRequest,
         on_text: &mut (dyn FnMut(&str) + Send),
@@ -285,7 +408,7 @@ impl AiClient {
         let result = tokio::time::timeout(req.timeout, self.stream_within(req, on_text, started))
             .await
             .unwrap_or(Err(AiError::Timeout));
-        self.record("stream", &result, started);
+        record(&self.metrics, &self.model, "stream", &result, started);
         result
     }
 
@@ -435,36 +558,56 @@ impl AiClient {
                 .inc_by(u.completion_tokens.into());
         }
     }
+}
 
-    /// Metrics and a log line without the prompt or the answer.
-    fn record(&self, mode: &str, result: &Result<Completion, AiError>, started: Instant) {
-        let outcome = match result {
-            Ok(c) => {
-                self.metrics
-                    .generation_seconds
-                    .observe(c.latency.as_secs_f64());
-                tracing::debug!(
-                    model = %self.model,
-                    mode,
-                    latency_ms = c.latency.as_millis() as u64,
-                    prompt_tokens = c.prompt_tokens,
-                    completion_tokens = c.completion_tokens,
-                    "AI generation done"
-                );
-                "ok"
-            }
-            Err(e) => {
-                tracing::info!(
-                    model = %self.model,
-                    mode,
-                    elapsed_ms = started.elapsed().as_millis() as u64,
-                    error = %e,
-                    "AI generation failed"
-                );
-                e.outcome()
-            }
-        };
-        self.metrics.requests.with_label_values(&[outcome]).inc();
+/// Metrics and a log line without the prompt or the answer. Tokens reported by the provider are
+/// counted here for every provider.
+fn record(
+    metrics: &AiMetrics,
+    model: &str,
+    mode: &str,
+    result: &Result<Completion, AiError>,
+    started: Instant,
+) {
+    let outcome = match result {
+        Ok(c) => {
+            metrics.generation_seconds.observe(c.latency.as_secs_f64());
+            tracing::debug!(
+                model,
+                mode,
+                latency_ms = c.latency.as_millis() as u64,
+                prompt_tokens = c.prompt_tokens,
+                completion_tokens = c.completion_tokens,
+                "AI generation done"
+            );
+            "ok"
+        }
+        Err(e) => {
+            tracing::info!(
+                model,
+                mode,
+                elapsed_ms = started.elapsed().as_millis() as u64,
+                error = %e,
+                "AI generation failed"
+            );
+            e.outcome()
+        }
+    };
+    metrics.requests.with_label_values(&[outcome]).inc();
+}
+
+/// The HTTP client every AI provider is called through (no redirects: a key never follows one).
+fn http_client() -> Option<reqwest::Client> {
+    match reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .connect_timeout(Duration::from_secs(10))
+        .build()
+    {
+        Ok(http) => Some(http),
+        Err(e) => {
+            tracing::error!(error = %e, "the AI HTTP client did not build; AI features use their fallback");
+            None
+        }
     }
 }
 
@@ -563,11 +706,11 @@ mod tests {
             model: "m".into(),
             daily_token_budget: None,
         };
-        assert!(AiClient::from_settings(&openai, &metrics).is_none());
+        assert!(AiClient::from_settings(&openai, None, &metrics).is_none());
         openai.api_key = Some("  ".to_owned().into());
-        assert!(AiClient::from_settings(&openai, &metrics).is_none());
+        assert!(AiClient::from_settings(&openai, None, &metrics).is_none());
         openai.api_key = Some("bad\nkey".to_owned().into());
-        assert!(AiClient::from_settings(&openai, &metrics).is_none());
+        assert!(AiClient::from_settings(&openai, None, &metrics).is_none());
     }
 
     #[test]
@@ -580,7 +723,7 @@ mod tests {
             model: "m".into(),
             daily_token_budget: None,
         };
-        let client = AiClient::from_settings(&openai, &metrics).unwrap();
+        let client = AiClient::from_settings(&openai, None, &metrics).unwrap();
         let mut req = ChatRequest::new("sys", "now");
         req.history = vec![
             Turn {

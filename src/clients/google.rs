@@ -10,7 +10,8 @@ use oauth2::{
 use secrecy::{ExposeSecret, SecretString};
 use url::Url;
 
-use crate::clients::{ProviderError, oauth_http};
+use crate::clients::{Observed, ObservedOAuth, ProviderError, oauth_http};
+use crate::metrics::Api;
 use crate::settings::Google;
 
 pub const SCOPES: [&str; 2] = [
@@ -127,7 +128,7 @@ pub async fn exchange(
     let token = client(google, redirect)?
         .exchange_code(AuthorizationCode::new(code.to_owned()))
         .set_pkce_verifier(PkceCodeVerifier::new(verifier.to_owned()))
-        .request_async(&http)
+        .request_async(&ObservedOAuth::new(http, Api::Google))
         .await
         .map_err(classify)?;
     Ok(grant(&token))
@@ -142,7 +143,7 @@ pub async fn refresh(
     let http = oauth_http().map_err(|e| ProviderError::Other(e.to_string()))?;
     let token = client(google, redirect)?
         .exchange_refresh_token(&RefreshToken::new(refresh_token.expose_secret().to_owned()))
-        .request_async(&http)
+        .request_async(&ObservedOAuth::new(http, Api::Google))
         .await
         .map_err(classify)?;
     Ok(grant(&token))
@@ -156,6 +157,7 @@ pub async fn revoke(google: &Google, token: &SecretString) -> Result<(), Provide
         .form(&[("token", token.expose_secret())])
         .send()
         .await
+        .observed(Api::Google)
         .map_err(|_| ProviderError::Unavailable(0))?;
     match answer.status().as_u16() {
         200..=299 => Ok(()),
@@ -230,6 +232,7 @@ pub async fn get_json(
         .bearer_auth(access.expose_secret())
         .send()
         .await
+        .observed(Api::YouTube)
         .map_err(|_| ProviderError::Unavailable(0))?;
     let status = answer.status().as_u16();
     match status {

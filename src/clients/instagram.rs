@@ -9,7 +9,8 @@ use chrono::{DateTime, Duration, Utc};
 use secrecy::{ExposeSecret, SecretString};
 use url::Url;
 
-use crate::clients::{ProviderError, http};
+use crate::clients::{Observed, ProviderError, http};
+use crate::metrics::Api;
 use crate::settings::Instagram;
 
 /// Scopes, comma-separated.
@@ -78,6 +79,7 @@ pub async fn exchange(
         ])
         .send()
         .await
+        .observed(Api::Instagram)
         .map_err(|_| ProviderError::Unavailable(0))?;
     let status = answer.status().as_u16();
     if status == 429 || status >= 500 {
@@ -283,6 +285,7 @@ async fn get(
         .query(&[("access_token", access.expose_secret())])
         .send()
         .await
+        .observed(Api::Instagram)
         .map_err(|_| ProviderError::Unavailable(0))?;
     let status = answer.status().as_u16();
     let body: serde_json::Value = answer.json().await.unwrap_or_default();

@@ -34,7 +34,22 @@ pub enum StripeCallError {
     #[error("the idempotency key is not usable: {0}")]
     Key(String),
     #[error(transparent)]
-    Stripe(#[from] stripe::StripeError),
+    Stripe(stripe::StripeError),
+}
+
+/// Every failed call reaches us through `?`: counted here, once, in `external_api_errors_total`.
+impl From<stripe::StripeError> for StripeCallError {
+    fn from(error: stripe::StripeError) -> StripeCallError {
+        let outgoing = crate::metrics::outgoing();
+        let api = crate::metrics::Api::Stripe;
+        match &error {
+            stripe::StripeError::Stripe(_, status) => outgoing.answered(api, *status),
+            stripe::StripeError::Timeout => outgoing.unanswered(api, true),
+            stripe::StripeError::ClientError(_) => outgoing.unanswered(api, false),
+            stripe::StripeError::JSONDeserialize(_) | stripe::StripeError::ConfigError(_) => {}
+        }
+        StripeCallError::Stripe(error)
+    }
 }
 
 /// A subscription as we use it.

@@ -13,7 +13,8 @@ use secrecy::{ExposeSecret, SecretString};
 use sha2::{Digest, Sha256};
 use url::Url;
 
-use crate::clients::{ProviderError, http};
+use crate::clients::{Observed, ProviderError, http};
+use crate::metrics::Api;
 use crate::settings::TikTok;
 
 /// Scopes, comma-separated as TikTok expects them.
@@ -115,6 +116,7 @@ async fn token_request(tiktok: &TikTok, form: &[(&str, &str)]) -> Result<Grant, 
         .form(form)
         .send()
         .await
+        .observed(Api::TikTok)
         .map_err(|_| ProviderError::Unavailable(0))?;
     let status = answer.status().as_u16();
     if status == 429 || status >= 500 {
@@ -171,6 +173,7 @@ pub async fn revoke(tiktok: &TikTok, token: &SecretString) -> Result<(), Provide
         ])
         .send()
         .await
+        .observed(Api::TikTok)
         .map_err(|_| ProviderError::Unavailable(0))?;
     let status = answer.status().as_u16();
     if status == 429 || status >= 500 {
@@ -292,6 +295,7 @@ async fn envelope(request: reqwest::RequestBuilder) -> Result<serde_json::Value,
     let answer = request
         .send()
         .await
+        .observed(Api::TikTok)
         .map_err(|_| ProviderError::Unavailable(0))?;
     let status = answer.status().as_u16();
     if status == 429 || status >= 500 {

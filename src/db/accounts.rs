@@ -161,3 +161,10 @@ pub async fn delete(db: impl PgExecutor<'_>, account: AccountId) -> sqlx::Result
         .await?;
     Ok(done.rows_affected())
 }
+
+/// How many accounts each plan has (plans without accounts are absent).
+pub async fn count_by_plan(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<(String, i64)>> {
+    sqlx::query_as("SELECT plan, count(*) FROM users GROUP BY plan")
+        .fetch_all(db)
+        .await
+}

@@ -12,6 +12,8 @@ pub struct ClaimedRow {
     pub payload: serde_json::Value,
     pub attempts: i32,
     pub max_attempts: i32,
+    /// Seconds from when the job became due (created, or `run_at` when later) to this claim.
+    pub waited_secs: f64,
 }
 
 pub struct NewJob<'a> {
@@ -58,7 +60,8 @@ pub async fn claim(
              FOR UPDATE SKIP LOCKED
              LIMIT 1
          )
-         RETURNING id, kind, payload, attempts, max_attempts",
+         RETURNING id, kind, payload, attempts, max_attempts,
+                   EXTRACT(EPOCH FROM now() - GREATEST(run_at, created_at))::float8 AS waited_secs",
     )
     .bind(worker)
     .bind(lease_secs)

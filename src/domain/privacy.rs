@@ -87,6 +87,7 @@ pub fn registry() -> Vec<Box<dyn AccountData>> {
         Box::new(crate::domain::channels::privacy::Channels),
         Box::new(crate::domain::invoices::privacy::DealsAndInvoices),
         Box::new(crate::domain::digests::privacy::Digests),
+        Box::new(crate::domain::consent::Consents),
         Box::new(Identities),
     ]
 }

@@ -243,7 +243,11 @@ where
             }
         };
         let buffer = Buffer::default();
-        dispatch::handle(&app, incoming(&options, forced, input), &buffer).await;
+        tracing::Instrument::instrument(
+            dispatch::handle(&app, incoming(&options, forced, input), &buffer),
+            crate::telemetry::request_span("console"),
+        )
+        .await;
         // Once the creator picks a language (/language or its buttons), it wins over --lang.
         if buffer.language_chosen.into_inner() {
             forced = None;

@@ -177,7 +177,7 @@ async fn get_me(
 ) -> Option<teloxide::types::Me> {
     let mut delay = options.backoff.0;
     loop {
-        match raw.get_me().await {
+        match responder::observed(raw.get_me().await) {
             Ok(me) => return Some(me),
             Err(e) => {
                 tracing::warn!(error = %e, retry_in = ?delay, "Telegram getMe failed; retrying")
@@ -208,7 +208,7 @@ async fn set_webhook(
                 AllowedUpdate::CallbackQuery,
                 AllowedUpdate::PreCheckoutQuery,
             ]);
-        match request.await {
+        match responder::observed(request.await) {
             Ok(_) => return,
             Err(e) => {
                 tracing::warn!(error = %e, retry_in = ?delay, "Telegram setWebhook failed; retrying")
@@ -288,7 +288,7 @@ async fn poll(raw: &Bot, pipeline: &Arc<Pipeline>, options: &Options, stop: &Can
             ]);
         let result = tokio::select! {
             () = stop.cancelled() => return,
-            result = request.send() => result,
+            result = request.send() => responder::observed(result),
         };
         match result {
             Ok(updates) => {

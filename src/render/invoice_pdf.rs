@@ -181,6 +181,8 @@ const PT_PER_MM: f32 = 72.0 / 25.4;
 /// The box a logo is scaled into (aspect ratio kept), in millimetres.
 const LOGO_MAX_W: f32 = 40.0;
 const LOGO_MAX_H: f32 = 20.0;
+/// Pixels per inch a logo is embedded at, at most: what a printer shows; more only adds weight.
+const LOGO_DPI: f32 = 300.0;
 
 /// The logo's printed width and height in millimetres: as large as the box allows.
 fn logo_size(logo: &Logo) -> (f32, f32) {
@@ -202,6 +204,13 @@ fn place_logo(pdf: &mut lopdf::Document, logo: &Logo) -> Result<(), RenderError>
         .get(&1)
         .ok_or_else(|| RenderError::Write("the invoice has no page".into()))?;
     let (w, h) = logo_size(logo);
+    #[expect(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "a box of a few centimetres at 300 dpi: a few hundred pixels"
+    )]
+    let pixels = |mm: f32| (mm / 25.4 * LOGO_DPI).ceil() as u32;
+    let logo = logo.fit(pixels(LOGO_MAX_W), pixels(LOGO_MAX_H));
     let mut dict = lopdf::Dictionary::new();
     dict.set("Type", lopdf::Object::Name(b"XObject".to_vec()));
     dict.set("Subtype", lopdf::Object::Name(b"Image".to_vec()));
@@ -209,7 +218,7 @@ fn place_logo(pdf: &mut lopdf::Document, logo: &Logo) -> Result<(), RenderError>
     dict.set("Height", i64::from(logo.height));
     dict.set("ColorSpace", lopdf::Object::Name(b"DeviceRGB".to_vec()));
     dict.set("BitsPerComponent", 8);
-    let image = pdf.add_object(lopdf::Stream::new(dict, logo.rgb.clone()));
+    let image = pdf.add_object(lopdf::Stream::new(dict, logo.rgb));
     pdf.add_xobject(page, "Logo", image).map_err(write)?;
     let (x, y) = (MARGIN * PT_PER_MM, (PAGE_H - MARGIN - h) * PT_PER_MM);
     let ops = format!(
@@ -639,6 +648,40 @@ mod tests {
         let mut doc = sample();
         doc.buyer[0] = "Երևան SAS".into();
         assert!(render(&doc).unwrap().starts_with(b"%PDF-"));
+    }
+
+    /// (width, height) of every image XObject in `pdf`.
+    fn images(pdf: &[u8]) -> Vec<(i64, i64)> {
+        let doc = lopdf::Document::load_mem(pdf).unwrap();
+        doc.objects
+            .values()
+            .filter_map(|o| o.as_stream().ok())
+            .filter(|s| s.dict.get(b"Subtype").and_then(|v| v.as_name()).ok() == Some(b"Image"))
+            .map(|s| {
+                let side = |k: &[u8]| s.dict.get(k).and_then(lopdf::Object::as_i64).unwrap();
+                (side(b"Width"), side(b"Height"))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_logo_is_embedded_at_no_more_than_300_dpi_in_its_box() {
+        let mut doc = sample();
+        doc.logo = Some(Logo {
+            width: 1800,
+            height: 300,
+            rgb: (0..1800 * 300 * 3).map(|i| (i % 251) as u8).collect(),
+        });
+        let big = render(&doc).unwrap();
+        // 40 mm at 300 dpi is 473 pixels; the height follows the proportions.
+        assert_eq!(images(&big), vec![(473, 79)]);
+        doc.logo = Some(Logo {
+            width: 100,
+            height: 100,
+            rgb: vec![0; 100 * 100 * 3],
+        });
+        assert_eq!(images(&render(&doc).unwrap()), vec![(100, 100)]);
+        assert_eq!(images(&render(&sample()).unwrap()), vec![]);
     }
 
     #[test]

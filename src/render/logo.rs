@@ -31,6 +31,53 @@ pub enum LogoError {
     BadSize { width: u32, height: u32 },
 }
 
+impl Logo {
+    /// The logo shrunk to at most `max_w × max_h` pixels, proportions kept, each new pixel the
+    /// average of the pixels it covers; as it is when it already fits. Printing more pixels than
+    /// the paper shows only makes every invoice heavier.
+    #[must_use]
+    pub fn fit(&self, max_w: u32, max_h: u32) -> Logo {
+        let scale = (f64::from(max_w) / f64::from(self.width))
+            .min(f64::from(max_h) / f64::from(self.height));
+        if scale >= 1.0 {
+            return self.clone();
+        }
+        #[expect(
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss,
+            reason = "scale < 1 and sides ≤ MAX_SIDE: the result is a small positive number"
+        )]
+        let shrink = |side: u32| ((f64::from(side) * scale).round() as u32).max(1);
+        let (width, height) = (shrink(self.width), shrink(self.height));
+        // Source pixels `[start, end)` that the new pixel `i` of `n` covers, out of `total`.
+        let span = |i: u32, n: u32, total: u32| {
+            let at = |k: u32| usize::try_from(u64::from(k) * u64::from(total) / u64::from(n));
+            let start = at(i).unwrap_or(0);
+            (start, at(i + 1).unwrap_or(start + 1).max(start + 1))
+        };
+        let stride = self.width as usize * 3;
+        let mut rgb = Vec::with_capacity(width as usize * height as usize * 3);
+        for y in 0..height {
+            let (y0, y1) = span(y, height, self.height);
+            for x in 0..width {
+                let (x0, x1) = span(x, width, self.width);
+                let mut sum = [0u64; 3];
+                for row in y0..y1 {
+                    for px in self.rgb[row * stride + x0 * 3..row * stride + x1 * 3].chunks_exact(3)
+                    {
+                        for (s, &c) in sum.iter_mut().zip(px) {
+                            *s += u64::from(c);
+                        }
+                    }
+                }
+                let count = ((y1 - y0) * (x1 - x0)) as u64;
+                rgb.extend(sum.map(|s| u8::try_from((s + count / 2) / count).unwrap_or(u8::MAX)));
+            }
+        }
+        Logo { width, height, rgb }
+    }
+}
+
 /// Whether `bytes` start like a PNG file (the signature, whatever the name or MIME type says).
 pub fn looks_like_png(bytes: &[u8]) -> bool {
     bytes.starts_with(SIGNATURE)
@@ -113,6 +160,52 @@ mod tests {
         assert_eq!(&logo.rgb[..3], &[255, 127, 127]);
         let gray = decode(&png(16, 16, png::ColorType::GrayscaleAlpha, &[0, 0])).unwrap();
         assert_eq!(&gray.rgb[..3], &[255, 255, 255]);
+    }
+
+    #[test]
+    fn a_large_logo_is_averaged_down_to_fit_and_a_small_one_kept() {
+        // Black and white columns: each 2×2 square averages to mid grey.
+        let stripes = Logo {
+            width: 4,
+            height: 2,
+            rgb: (0..8)
+                .flat_map(|i| [if i % 2 == 0 { 0 } else { 255 }; 3])
+                .collect(),
+        };
+        let half = stripes.fit(2, 2);
+        assert_eq!((half.width, half.height), (2, 1));
+        assert_eq!(half.rgb, vec![128; 6]);
+        assert_eq!(stripes.fit(10, 10), stripes);
+
+        let solid = |width: u32, height: u32| Logo {
+            width,
+            height,
+            rgb: vec![7; width as usize * height as usize * 3],
+        };
+        let fitted = solid(2000, 500).fit(473, 237);
+        assert_eq!((fitted.width, fitted.height), (473, 118));
+        assert_eq!(fitted.rgb.len(), 473 * 118 * 3);
+        assert!(fitted.rgb.iter().all(|&c| c == 7));
+        let fitted = solid(30, 1900).fit(473, 237);
+        assert_eq!((fitted.width, fitted.height), (4, 237));
+    }
+
+    #[test]
+    fn palette_logos_are_read_with_their_transparency() {
+        // pngquant and most logo exporters write palette PNGs, often with a transparent entry.
+        let mut out = Vec::new();
+        let mut encoder = png::Encoder::new(&mut out, 16, 16);
+        encoder.set_color(png::ColorType::Indexed);
+        encoder.set_depth(png::BitDepth::Eight);
+        encoder.set_palette(vec![10, 20, 30, 0, 0, 0]);
+        encoder.set_trns(vec![255, 0]);
+        let mut writer = encoder.write_header().unwrap();
+        let data: Vec<u8> = (0..256).map(|i| u8::from(i >= 128)).collect();
+        writer.write_image_data(&data).unwrap();
+        writer.finish().unwrap();
+        let logo = decode(&out).unwrap();
+        assert_eq!(&logo.rgb[..3], &[10, 20, 30]);
+        assert_eq!(&logo.rgb[logo.rgb.len() - 3..], &[255, 255, 255]);
     }
 
     #[test]

@@ -2,7 +2,9 @@
 //! (`ai/fake.rs`): answers, streams, every failure class, what the request carries, metrics.
 //! No database.
 
+pub mod anthropic_fake;
 pub mod fake;
+mod fallback;
 
 use std::time::{Duration, Instant};
 
@@ -41,7 +43,8 @@ async fn with_base_url(fake: FakeAi, base_url: Option<&str>) -> Setup {
         ],
     );
     let metrics = Metrics::new().unwrap();
-    let client = AiClient::from_settings(&settings.openai, &metrics).expect("a key is set");
+    let client = AiClient::from_settings(&settings.openai, settings.ai_fallback.as_ref(), &metrics)
+        .expect("a key is set");
     Setup {
         fake,
         client,

@@ -349,6 +349,44 @@ async fn provider_errors_say_so_charge_nothing_and_keep_the_conversation() {
     assert_eq!(count(&t, "SELECT count(*) FROM ai_requests").await, 4);
 }
 
+/// The primary provider down: the backup provider (Anthropic's wire format) streams the ideas and
+/// one request is charged; both down: the busy sentence, nothing charged.
+#[tokio::test]
+async fn a_backup_provider_answers_when_the_primary_is_down() {
+    use crate::ai::anthropic_fake::{FakeAnthropic, Reply};
+    let fake = FakeAi::start(vec![Answer::Status(500), Answer::Status(500)]).await;
+    let claude = FakeAnthropic::start(vec![Reply::Stream(chunks(2)), Reply::Overloaded]).await;
+    let t = app_with_ai(
+        &fake,
+        &[
+            ("AI_FALLBACK_KIND", "anthropic"),
+            ("AI_FALLBACK_BASE_URL", claude.base_url.as_str()),
+            ("AI_FALLBACK_API_KEY", "sk-ant"),
+            ("AI_FALLBACK_MODEL", "claude-test"),
+        ],
+    )
+    .await;
+    with_content(&t, "1").await;
+    let r = say(&t, "1", "/ideas cuisine").await;
+    let shown = replies(&r);
+    assert!(
+        shown
+            .iter()
+            .any(|reply| reply.blocks.join("\n").contains("Idea 2")),
+        "{:?}",
+        r.texts()
+    );
+    assert_eq!(ideas_used(&t).await, 1);
+    let tr = |key| t.app.i18n.tr(creatorpilot::i18n::Locale::En, key);
+    assert_eq!(say(&t, "1", "more").await.texts(), [tr("ideas-ai-busy")]);
+    assert_eq!(
+        ideas_used(&t).await,
+        1,
+        "nothing charged when both are down"
+    );
+    assert_eq!(claude.requests().len(), 2);
+}
+
 #[tokio::test]
 async fn at_the_plan_limit_nothing_is_asked() {
     let fake = FakeAi::start(vec![]).await;

@@ -35,6 +35,38 @@ pub async fn say_on(t: &TestApp, platform: Platform, user: &str, line: &str) -> 
     r
 }
 
+/// `/connect PROVIDER`, then "Accept and connect" on the consent screen: the replies to the
+/// press (the consent link). A reply without the consent screen (a refusal) is returned as is.
+pub async fn connect_and_accept(
+    t: &TestApp,
+    platform: Platform,
+    user: &str,
+    provider: &str,
+) -> Recorder {
+    let asked = say_on(t, platform, user, &format!("/connect {provider}")).await;
+    let accept = asked
+        .replies
+        .lock()
+        .unwrap()
+        .iter()
+        .flat_map(|r| r.buttons.iter())
+        .find_map(|b| match b {
+            Button::Action { id, .. } => Some(id.clone()),
+            Button::Link { .. } => None,
+        });
+    let Some(accept) = accept else {
+        return asked;
+    };
+    let r = Recorder::default();
+    creatorpilot::bot::dispatch::handle(
+        &t.app,
+        incoming(platform, user, user, Input::Button(accept)),
+        &r,
+    )
+    .await;
+    r
+}
+
 pub async fn count(t: &TestApp, sql: &str) -> i64 {
     sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_owned()))
         .fetch_one(&t.db.pool)
@@ -107,7 +139,7 @@ pub async fn web_app(env: &[(&str, &str)]) -> Web {
 impl Web {
     /// `/connect PROVIDER` as `user` (Telegram DM): the consent URL's query.
     pub async fn consent(&self, user: &str, provider: &str) -> HashMap<String, String> {
-        let r = say(&self.t, user, &format!("/connect {provider}")).await;
+        let r = connect_and_accept(&self.t, Platform::Telegram, user, provider).await;
         let replies = r.replies.lock().unwrap();
         let url = replies
             .iter()

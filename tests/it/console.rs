@@ -1026,13 +1026,27 @@ async fn connect_offers_a_link_or_manual_entry(locale: Locale) {
     args.extend_from_slice(lang_args(locale));
     let run = h.run(
         &args,
-        b"/connect youtube\n",
+        b"/connect youtube\n#1\n",
         &[("GOOGLE_CLIENT_ID", "id"), ("GOOGLE_CLIENT_SECRET", "s")],
     );
     assert_eq!(run.status.code(), Some(0), "\n{}", transcript(&run));
+    // First what will be read and stored, with Accept / Cancel; the link only after Accept.
     assert_starts_with(
         &run,
         0,
+        &say(
+            locale,
+            msg("connect-consent-intro").arg("provider", "YouTube"),
+        ),
+    );
+    assert!(
+        !reply(&run, 0).contains("code_challenge"),
+        "\n{}",
+        transcript(&run)
+    );
+    assert_starts_with(
+        &run,
+        1,
         &say(
             locale,
             msg("connect-open")
@@ -1041,7 +1055,7 @@ async fn connect_offers_a_link_or_manual_entry(locale: Locale) {
         ),
     );
     assert!(
-        reply(&run, 0).contains("code_challenge_method=S256"),
+        reply(&run, 1).contains("code_challenge_method=S256"),
         "\n{}",
         transcript(&run)
     );

@@ -67,6 +67,10 @@ async fn the_logo_goes_on_the_next_invoices_only(locale: Locale) {
     let work = h.work_dir.path();
     std::fs::write(work.join("logo.png"), png(120, 60)).unwrap();
     std::fs::write(work.join("tiny.png"), png(8, 8)).unwrap();
+    // A real PNG, but over 1 MB (trailing bytes after its end still count).
+    let mut big = png(64, 64);
+    big.resize(1024 * 1024 + 1, 0);
+    std::fs::write(work.join("big.png"), big).unwrap();
     std::fs::write(work.join("notes.txt"), "not an image").unwrap();
     // A JPEG renamed .png: the name does not make it a PNG.
     std::fs::write(work.join("photo.png"), b"\xff\xd8\xff\xe0\x00\x10JFIF\x00").unwrap();
@@ -86,6 +90,7 @@ async fn the_logo_goes_on_the_next_invoices_only(locale: Locale) {
             "/profile logo notes.txt",
             "/profile logo photo.png",
             "/profile logo tiny.png",
+            "/profile logo big.png",
             "/profile logo missing.png",
             "/profile logo logo.png",
             "/profile",
@@ -119,9 +124,14 @@ async fn the_logo_goes_on_the_next_invoices_only(locale: Locale) {
         ),
         i18n.render(
             locale,
+            &msg("profile-logo-too-large").arg("max_kb", 1024_i64),
+        ),
+        i18n.render(
+            locale,
             &msg("profile-logo-saved")
                 .arg("width", 120_i64)
-                .arg("height", 60_i64),
+                .arg("height", 60_i64)
+                .arg("remove", "/profile logo remove"),
         ),
         i18n.tr(locale, "profile-logo-set"),
         i18n.tr(locale, "profile-logo-removed"),
@@ -155,22 +165,37 @@ async fn the_logo_goes_on_the_next_invoices_only(locale: Locale) {
 
     // The first invoice carries the logo (flattened to RGB), the second none; the first, sent
     // again after the logo was removed, still has it.
-    let pdf = |number: &str| {
-        std::fs::read_dir(&run.files_dir)
+    let pdfs = |number: &str| {
+        let mut found: Vec<_> = std::fs::read_dir(&run.files_dir)
             .unwrap()
             .map(|e| e.unwrap().path())
-            .find(|p| {
+            .filter(|p| {
                 p.to_str().unwrap().contains(number) && p.extension().is_some_and(|e| e == "pdf")
             })
-            .unwrap_or_else(|| panic!("no PDF for {number}"))
+            .collect();
+        found.sort();
+        found
     };
-    let with_logo = pdf(&first);
-    assert_eq!(images(&with_logo), vec![(120, 60, "rgb".to_owned())]);
-    let text = checked_facturx(&with_logo);
-    assert!(text.contains("Alex Martin EI"), "{text}");
-    let without = pdf(&second);
-    assert_eq!(images(&without), vec![]);
-    checked_facturx(&without);
+    let first_pdfs = pdfs(&first);
+    assert_eq!(
+        first_pdfs.len(),
+        2,
+        "issued, then shown again: {first_pdfs:?}"
+    );
+    for with_logo in &first_pdfs {
+        assert_eq!(images(with_logo), vec![(120, 60, "rgb".to_owned())]);
+        let text = checked_facturx(with_logo);
+        assert!(text.contains("Alex Martin EI"), "{text}");
+    }
+    assert_eq!(
+        std::fs::read(&first_pdfs[0]).unwrap(),
+        std::fs::read(&first_pdfs[1]).unwrap(),
+        "/invoice show sends the stored PDF, byte for byte"
+    );
+    let second_pdfs = pdfs(&second);
+    assert_eq!(second_pdfs.len(), 1, "{second_pdfs:?}");
+    assert_eq!(images(&second_pdfs[0]), vec![]);
+    checked_facturx(&second_pdfs[0]);
 
     let stored: Option<Vec<u8>> = sqlx::query_scalar("SELECT logo_png FROM business_profiles")
         .fetch_one(&h.db.pool)

@@ -18,6 +18,7 @@ mod ideas;
 mod invoices;
 mod logo;
 mod mail;
+mod observability;
 mod plans;
 mod privacy;
 mod queue;

@@ -80,6 +80,14 @@ pub async fn populate(t: &TestApp, account: AccountId) {
     sqlx::query("INSERT INTO ai_ideas (user_id, number, title, origin) VALUES ($1, 3, 'Crêpes at 2 €', 'ai')").bind(a).execute(pool).await.unwrap();
     sqlx::query("INSERT INTO idea_conversations (user_id, platform, chat_id, turns) VALUES ($1, 'telegram', '1', '[{\"role\": \"user\", \"text\": \"cooking\"}]')").bind(a).execute(pool).await.unwrap();
     sqlx::query("INSERT INTO ai_requests (user_id, purpose, model, outcome, prompt_tokens, completion_tokens) VALUES ($1, 'brainstorm', 'gpt-4o-mini', 'ok', 120, 80)").bind(a).execute(pool).await.unwrap();
+    // Consents (issue 11).
+    sqlx::query(
+        "INSERT INTO consents (user_id, scope, policy_version) VALUES ($1, 'connect:youtube', 1)",
+    )
+    .bind(a)
+    .execute(pool)
+    .await
+    .unwrap();
     let key = t.app.files.put(b"%PDF-1.7 invoice", "pdf").await.unwrap();
     creatorpilot::db::files::insert(pool, account, &key, "invoice.pdf", "application/pdf", 16)
         .await
@@ -231,4 +239,97 @@ async fn export_holds_every_section_without_secrets() {
         !text.contains("storage_key") && !text.contains("token"),
         "{text}"
     );
+}
+
+/// `/connect` with credentials shows what will be read and stored before any link: Cancel
+/// records nothing; Accept records the consent with the policy version, then gives the link;
+/// `/export` lists the consent and `/privacy` shows the policy with the operator's contact.
+#[tokio::test]
+async fn connecting_needs_a_consent_that_is_recorded_and_exported() {
+    use creatorpilot::bot::Button;
+    let t = app_with(&[
+        ("GOOGLE_CLIENT_ID", "id"),
+        ("GOOGLE_CLIENT_SECRET", "secret"),
+        ("PRIVACY_CONTACT", "privacy@creatorpilot.example"),
+    ])
+    .await;
+    let fr = creatorpilot::i18n::Locale::Fr;
+    crate::channels::say(&t, "7", "/language fr").await;
+    let asked = crate::channels::say(&t, "7", "/connect youtube").await;
+    let reply = asked.replies.lock().unwrap()[0].clone();
+    let text = reply.blocks.join("\n");
+    assert!(text.contains("yt-analytics.readonly"), "{text}");
+    assert!(
+        text.contains(&t.app.i18n.tr(fr, "connect-consent-youtube")),
+        "{text}"
+    );
+    let ids: Vec<String> = reply
+        .buttons
+        .iter()
+        .map(|b| match b {
+            Button::Action { id, .. } => id.clone(),
+            Button::Link { .. } => panic!("no link before consent: {reply:?}"),
+        })
+        .collect();
+    assert_eq!(ids.len(), 2, "Accept and Cancel");
+    let pool = t.db.pool.clone();
+    let count = |sql: &'static str| {
+        let pool = pool.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(sql)
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(count("SELECT count(*) FROM oauth_states").await, 0);
+
+    let cancelled = crate::billing::press(&t, Platform::Telegram, "7", &ids[1]).await;
+    assert_eq!(
+        cancelled.texts(),
+        vec![t.app.i18n.tr(fr, "connect-consent-cancelled")]
+    );
+    assert_eq!(count("SELECT count(*) FROM consents").await, 0);
+    assert_eq!(count("SELECT count(*) FROM oauth_states").await, 0);
+
+    let asked = crate::channels::say(&t, "7", "/connect youtube").await;
+    let accept = match &asked.replies.lock().unwrap()[0].buttons[0] {
+        Button::Action { id, .. } => id.clone(),
+        Button::Link { .. } => unreachable!(),
+    };
+    let accepted = crate::billing::press(&t, Platform::Telegram, "7", &accept).await;
+    let link = accepted.replies.lock().unwrap()[0].buttons.clone();
+    assert!(
+        matches!(&link[..], [Button::Link { url, .. }] if url.contains("code_challenge")),
+        "{link:?}"
+    );
+    let (scope, version): (String, i32) =
+        sqlx::query_as("SELECT scope, policy_version FROM consents")
+            .fetch_one(&t.db.pool)
+            .await
+            .unwrap();
+    assert_eq!((scope.as_str(), version), ("connect:youtube", 1));
+
+    let account = accounts::resolve(&t.app.db, Platform::Telegram, "7", None)
+        .await
+        .unwrap()
+        .id;
+    let export = privacy::export_snapshot(&t.app.db, account).await.unwrap();
+    assert_eq!(
+        export["consents"][0]["scope"], "connect:youtube",
+        "{export}"
+    );
+    assert_eq!(export["consents"][0]["policy_version"], 1);
+    assert!(export["consents"][0]["accepted_at"].is_string());
+
+    let policy = crate::channels::say(&t, "7", "/privacy")
+        .await
+        .texts()
+        .join("\n");
+    assert!(policy.contains("version 1"), "{policy}");
+    assert!(
+        policy.contains("AES-256-GCM") && policy.contains("Stripe"),
+        "{policy}"
+    );
+    assert!(policy.contains("privacy@creatorpilot.example"), "{policy}");
 }

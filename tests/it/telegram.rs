@@ -13,8 +13,8 @@ use creatorpilot::platforms::shared_limits::SharedLimiter;
 use creatorpilot::platforms::telegram::{self, Options};
 use creatorpilot::platforms::{Mode, WebhookHandler};
 use fake::{
-    Failure, FakeTelegram, Recorded, callback, group_text, private_document, private_photo,
-    private_text,
+    Failure, FakeTelegram, Recorded, callback, group_document, group_text, private_document,
+    private_photo, private_text,
 };
 use serde_json::Value;
 use teloxide::adaptors::throttle::Limits;
@@ -279,21 +279,30 @@ async fn in_groups_only_our_commands_and_replies_to_us_are_taken() {
     tg.shutdown().await;
 }
 
-#[tokio::test]
-async fn documents_are_downloaded_and_oversized_ones_refused() {
-    let tg = start(&[], fast(), Mode::Full).await;
-    let user = 31;
+/// Sends a CSV document with no platform in it: the importer must answer that it needs one.
+async fn send_csv_without_platform(tg: &Tg, user: i64, locale: Locale, file_id: &str) {
     tg.fake
-        .add_file("doc-1", b"date,views\n2026-11-01,10\n".to_vec());
+        .add_file(file_id, b"date,views\n2026-11-01,10\n".to_vec());
+    let lang = match locale {
+        Locale::En => "en",
+        Locale::Fr => "fr",
+    };
     let reply = tg
         .say(
-            private_document(user, "en", "doc-1", "stats.csv", "text/csv", 25),
+            private_document(user, lang, file_id, "stats.csv", "text/csv", 25),
             user,
             1,
         )
         .await;
+    assert_eq!(reply, vec![tg.tr(locale, "import-no-platform-file")]);
+}
+
+#[tokio::test]
+async fn documents_are_downloaded_and_oversized_ones_refused() {
+    let tg = start(&[], fast(), Mode::Full).await;
+    let user = 31;
     // The bytes reached the engine: the CSV importer read them and asks which platform they are for.
-    assert_eq!(reply, vec![tg.tr(Locale::En, "import-no-platform-file")]);
+    send_csv_without_platform(&tg, user, Locale::En, "doc-1").await;
     assert_eq!(tg.fake.requests_for("getfile").len(), 1);
     let big = tg
         .say(
@@ -354,9 +363,32 @@ async fn a_png_document_becomes_the_logo_and_a_photo_is_explained() {
         Locale::Fr,
         &creatorpilot::i18n::msg("profile-logo-saved")
             .arg("width", 300_i64)
-            .arg("height", 100_i64),
+            .arg("height", 100_i64)
+            .arg("remove", "/profile logo remove"),
     );
     assert_eq!(reply, vec![expected]);
+    let stored: Option<Vec<u8>> = sqlx::query_scalar("SELECT logo_png FROM business_profiles")
+        .fetch_one(&tg.t.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(stored, Some(logo.clone()));
+    // A PNG the same creator posts in a group, not as a reply to the bot, is group chatter: not
+    // downloaded, no answer, the logo unchanged.
+    let group = -100_777;
+    tg.fake.add_file("shared-1", crate::logo::png(40, 40));
+    tg.fake.push_update(group_document(
+        group,
+        user,
+        "fr",
+        "shared-1",
+        "meme.png",
+        "image/png",
+    ));
+    let marker = tg
+        .say(group_text(group, user, "fr", "/nope"), group, 1)
+        .await;
+    assert_eq!(marker.len(), 1, "{marker:?}");
+    assert_eq!(tg.texts_to(group).len(), 1, "{:?}", tg.texts_to(group));
     let stored: Option<Vec<u8>> = sqlx::query_scalar("SELECT logo_png FROM business_profiles")
         .fetch_one(&tg.t.db.pool)
         .await
@@ -371,16 +403,7 @@ async fn a_png_document_becomes_the_logo_and_a_photo_is_explained() {
         "a photo is not downloaded"
     );
     // A CSV document still goes to the import.
-    tg.fake
-        .add_file("doc-9", b"date,views\n2026-11-01,10\n".to_vec());
-    let reply = tg
-        .say(
-            private_document(user, "fr", "doc-9", "stats.csv", "text/csv", 25),
-            user,
-            1,
-        )
-        .await;
-    assert_eq!(reply, vec![tg.tr(Locale::Fr, "import-no-platform-file")]);
+    send_csv_without_platform(&tg, user, Locale::Fr, "doc-9").await;
     tg.shutdown().await;
 }
 
@@ -745,7 +768,7 @@ async fn serve_answers_through_long_polling_and_exits_zero_on_sigterm() {
     let db = fresh_db().await;
     let data = tempfile::tempdir().unwrap();
     let work = tempfile::tempdir().unwrap();
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_creatorpilot"))
+    let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_creatorpilot"))
         .arg("serve")
         .env_clear()
         .env("DATABASE_URL", &db.url)
@@ -769,23 +792,7 @@ async fn serve_answers_through_long_polling_and_exits_zero_on_sigterm() {
         "{:?}",
         replies[0].params
     );
-    let pid = child.id().unwrap().to_string();
-    assert!(
-        std::process::Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()
-            .unwrap()
-            .success()
-    );
-    let status = tokio::time::timeout(WAIT, child.wait())
-        .await
-        .unwrap()
-        .unwrap();
-    let mut stderr = String::new();
-    tokio::io::AsyncReadExt::read_to_string(child.stderr.as_mut().unwrap(), &mut stderr)
-        .await
-        .unwrap();
-    assert!(status.success(), "{status:?}\n{stderr}");
+    let stderr = crate::observability::stop(child).await;
     assert!(
         !stderr.contains("secret-token"),
         "the bot token reached the logs:\n{stderr}"
@@ -894,5 +901,62 @@ async fn deal_add_steps_offer_choices_and_cancel_as_inline_keyboards() {
         .await
         .unwrap();
     assert_eq!(count, 1, "the cancelled deal was not stored");
+    tg.shutdown().await;
+}
+
+/// `/metrics` after real traffic through the fake: messages sent, the account on the free plan,
+/// and the job's wait before it started. (A 429 here is waited out inside teloxide's Throttle,
+/// which our code never sees: Telegram 429s are counted where our code gets the answer, see
+/// the README's metrics section; Discord's are tested in `discord::rest`.)
+#[tokio::test]
+async fn metrics_count_telegram_sends_accounts_and_job_waits() {
+    use crate::web::{scrape, series};
+    let tg = start(&[], fast(), Mode::Full).await;
+    // Telegram counters are process-wide (the clients are free functions): compare deltas.
+    let sent = r#"creatorpilot_messages_sent_total{platform="telegram"}"#;
+    let before = scrape(&tg.t.app).await;
+
+    let reply = tg.say(private_text(77, "en", "/plan"), 77, 1).await;
+    assert!(reply[0].starts_with("Your plan"), "{reply:?}");
+
+    // A job due 3 s ago, picked up now.
+    creatorpilot::jobs::enqueue(
+        &tg.t.db.pool,
+        &creatorpilot::jobs::Job::PurgeExpired,
+        "metrics-wait",
+        chrono::Utc::now() - chrono::Duration::seconds(3),
+    )
+    .await
+    .unwrap();
+    sqlx::query("UPDATE jobs SET created_at = run_at WHERE dedupe_key = 'metrics-wait'")
+        .execute(&tg.t.db.pool)
+        .await
+        .unwrap();
+    let config = creatorpilot::jobs::WorkerConfig {
+        idle_poll: Duration::from_millis(20),
+        lease: Duration::from_secs(60),
+    };
+    while creatorpilot::jobs::run_one(&tg.t.app, "w", &config, &CancellationToken::new())
+        .await
+        .unwrap()
+    {}
+
+    let after = scrape(&tg.t.app).await;
+    assert!(series(&after, sent) > series(&before, sent), "{after}");
+    assert_eq!(series(&after, r#"creatorpilot_accounts{plan="free"}"#), 1.0);
+    assert_eq!(series(&after, r#"creatorpilot_accounts{plan="pro"}"#), 0.0);
+    let waits = r#"creatorpilot_job_wait_seconds_count{kind="purge_expired"}"#;
+    assert_eq!(series(&after, waits), 1.0, "{after}");
+    // Waited at least the 3 s it was overdue: not in the buckets under 2.5 s.
+    assert_eq!(
+        series(
+            &after,
+            r#"creatorpilot_job_wait_seconds_bucket{kind="purge_expired",le="2.5"}"#
+        ),
+        0.0,
+        "{after}"
+    );
+    // No account, chat or job id in any label.
+    assert!(!after.contains("\"77\""), "{after}");
     tg.shutdown().await;
 }

@@ -17,6 +17,26 @@ async fn spawn(router: axum::Router) -> (String, CancellationToken) {
     (base, stop)
 }
 
+/// GET /metrics from the app's metrics endpoint, as Prometheus would.
+pub(crate) async fn scrape(app: &std::sync::Arc<creatorpilot::app::App>) -> String {
+    let (base, stop) = spawn(web::metrics_router(app.clone())).await;
+    let text = reqwest::get(format!("{base}/metrics"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    stop.cancel();
+    text
+}
+
+/// The value of one series (`name{labels}` exactly as exposed), 0 when absent.
+pub(crate) fn series(text: &str, series: &str) -> f64 {
+    text.lines()
+        .find_map(|line| line.strip_prefix(series)?.strip_prefix(' '))
+        .map_or(0.0, |v| v.trim().parse().unwrap())
+}
+
 #[tokio::test]
 async fn healthz_answers_ok_while_the_database_answers_and_503_after() {
     let t = app().await;
@@ -40,6 +60,60 @@ async fn healthz_answers_ok_while_the_database_answers_and_503_after() {
     t.db.pool.close().await;
     let down = client.get(format!("{base}/healthz")).send().await.unwrap();
     assert_eq!(down.status(), 503);
+}
+
+/// `creatorpilot healthcheck ADDR`'s exit status and line, run as Docker's HEALTHCHECK would.
+fn healthcheck(http_addr: &str, data_dir: &std::path::Path) -> (bool, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_creatorpilot"))
+        .arg("healthcheck")
+        .env_clear()
+        .env("HTTP_ADDR", http_addr)
+        .env("CREATORPILOT_DATA_DIR", data_dir)
+        .output()
+        .unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+#[tokio::test]
+async fn the_healthcheck_subcommand_follows_healthz() {
+    let t = app().await;
+    let (base, _stop) = spawn(web::public_router(t.app.clone(), Default::default())).await;
+    let port = base.rsplit(':').next().unwrap().to_owned();
+    // The image binds 0.0.0.0: the probe must reach it on loopback.
+    let wildcard = format!("0.0.0.0:{port}");
+    let dir = t.dir.path().to_owned();
+    let (ok, line) = tokio::task::spawn_blocking({
+        let (wildcard, dir) = (wildcard.clone(), dir.clone());
+        move || healthcheck(&wildcard, &dir)
+    })
+    .await
+    .unwrap();
+    assert!(ok, "healthy server judged unhealthy: {line}");
+    assert!(line.contains(&format!("127.0.0.1:{port}")), "{line}");
+
+    // Database gone: /healthz says 503 and the probe fails.
+    t.db.pool.close().await;
+    let (ok, line) = tokio::task::spawn_blocking({
+        let (wildcard, dir) = (wildcard.clone(), dir.clone());
+        move || healthcheck(&wildcard, &dir)
+    })
+    .await
+    .unwrap();
+    assert!(!ok, "an unhealthy server passed: {line}");
+    assert!(line.contains("503"), "{line}");
+
+    // Nothing listening at all.
+    let free = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let closed = free.local_addr().unwrap().to_string();
+    drop(free);
+    let (ok, line) = tokio::task::spawn_blocking(move || healthcheck(&closed, &dir))
+        .await
+        .unwrap();
+    assert!(!ok, "{line}");
+    assert!(line.contains("nothing answers"), "{line}");
 }
 
 #[tokio::test]
@@ -69,13 +143,7 @@ async fn metrics_count_commands_and_report_the_queue() {
     .await
     .unwrap();
 
-    let (base, _stop) = spawn(web::metrics_router(t.app.clone())).await;
-    let text = reqwest::get(format!("{base}/metrics"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let text = scrape(&t.app).await;
     assert!(
         text.contains(
             r#"creatorpilot_commands_total{command="help",outcome="ok",platform="console"} 1"#

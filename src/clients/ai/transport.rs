@@ -14,6 +14,8 @@ use reqwest::header::HeaderMap;
 use serde_json::Value;
 
 use super::AiError;
+use crate::clients::Observed;
+use crate::metrics::Api;
 
 /// The service async-openai sends every request through.
 pub(super) fn service(
@@ -31,7 +33,11 @@ pub(super) fn service(
         let http = http.clone();
         async move {
             let request = factory.build().await?;
-            let response = http.execute(request).await.map_err(OpenAIError::Reqwest)?;
+            let response = http
+                .execute(request)
+                .await
+                .observed(Api::Ai)
+                .map_err(OpenAIError::Reqwest)?;
             if response.status().is_success() {
                 return Ok(response);
             }
@@ -53,7 +59,7 @@ pub(super) struct Refused {
 }
 
 impl Refused {
-    async fn read(response: reqwest::Response) -> Refused {
+    pub(super) async fn read(response: reqwest::Response) -> Refused {
         let status = response.status().as_u16();
         let retry_after = retry_after(response.headers(), chrono::Utc::now());
         // An unreadable body still leaves the status to classify by.
@@ -67,7 +73,7 @@ impl Refused {
         }
     }
 
-    fn classify(&self, model: &str) -> AiError {
+    pub(super) fn classify(&self, model: &str) -> AiError {
         let code = self.code.as_deref().unwrap_or_default();
         match (self.status, code) {
             // Azure OpenAI refuses a filtered prompt with 400 content_filter.

@@ -45,6 +45,15 @@ fn how(inv: &Invocation) -> Msg {
     })
 }
 
+/// The command that takes the logo off, as typed on this front end (Discord has no free words:
+/// `remove` goes in the `path` option).
+fn remove_command(platform: Platform) -> &'static str {
+    match platform {
+        Platform::Discord => "/profile logo path:remove",
+        Platform::Console | Platform::Telegram => "/profile logo remove",
+    }
+}
+
 /// A local file's bytes, without reading more than one byte past the limit.
 async fn read_capped(path: &str) -> Option<Vec<u8>> {
     use tokio::io::AsyncReadExt;
@@ -66,7 +75,8 @@ async fn save(app: &App, inv: &Invocation, bytes: &[u8], r: &dyn Responder) -> C
         inv.locale,
         &msg("profile-logo-saved")
             .arg("width", i64::from(decoded.width))
-            .arg("height", i64::from(decoded.height)),
+            .arg("height", i64::from(decoded.height))
+            .arg("remove", remove_command(inv.platform)),
     );
     r.send(Reply::text(text).private()).await?;
     Ok(())

@@ -83,6 +83,28 @@ fn random_token() -> String {
 }
 
 /// Stores a fresh state for `account` in `destination` and returns the consent URL.
+/// Whether the provider's OAuth client is configured (id and secret).
+pub fn configured(app: &App, provider: Provider) -> bool {
+    let oauth = client(app, provider);
+    oauth.client_id.is_some() && oauth.client_secret.is_some()
+}
+
+/// The plan's refusal when connecting `provider` now would go beyond it (checked before the
+/// consent screen, again by `start` and at the callback).
+pub async fn plan_full(
+    app: &App,
+    account: AccountId,
+    provider: Provider,
+) -> anyhow::Result<Option<plans::Full>> {
+    let mut conn = app.db.acquire().await?;
+    Ok(
+        match connection_room(&mut conn, app, account, provider).await? {
+            Room::Full(full) => Some(full),
+            _ => None,
+        },
+    )
+}
+
 pub async fn start(
     app: &App,
     account: AccountId,
@@ -90,8 +112,7 @@ pub async fn start(
     destination: &Destination,
     locale: Locale,
 ) -> anyhow::Result<Start> {
-    let oauth = client(app, provider);
-    if oauth.client_id.is_none() || oauth.client_secret.is_none() {
+    if !configured(app, provider) {
         return Ok(Start::NotConfigured);
     }
     // Checked again when the provider sends the creator back, in the transaction that stores.
@@ -130,6 +151,10 @@ pub async fn start(
             clients::instagram::authorize_url(&app.settings.instagram, &redirect, &state)?
         }
     };
+    app.metrics
+        .connect_flows
+        .with_label_values(&[provider.as_str(), "started"])
+        .inc();
     Ok(Start::Consent(url))
 }
 
@@ -198,14 +223,28 @@ fn error_page(app: &App, status: u16, key: &str) -> Page {
 
 /// Handles `GET /oauth/{provider}/callback`. A forged, replayed, expired or mismatched state
 /// changes nothing (the state itself is consumed on first sight: it is single use).
+/// Every callback for a known provider counts in `connect_flows_total`: `completed` when the
+/// channel was connected, `failed` otherwise (denied, refused, expired, forged, or an error).
 pub async fn callback(app: &App, provider: &str, query: &CallbackQuery) -> Page {
-    match complete(app, provider, query).await {
+    let page = match complete(app, provider, query).await {
         Ok(page) => page,
         Err(e) => {
             tracing::error!(error = %e, provider, "OAuth callback failed");
             error_page(app, 500, "oauth-page-failed")
         }
+    };
+    if let Some(known) = Provider::parse(provider).filter(|p| p.as_str() == provider) {
+        let stage = if page.status < 300 {
+            "completed"
+        } else {
+            "failed"
+        };
+        app.metrics
+            .connect_flows
+            .with_label_values(&[known.as_str(), stage])
+            .inc();
     }
+    page
 }
 
 /// Who the provider says authorized us, with the tokens to store.

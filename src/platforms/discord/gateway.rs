@@ -17,6 +17,7 @@ use serenity::all::{
 };
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
+use tracing::Instrument;
 
 use crate::bot::{ChatRef, Incoming, Input, Platform};
 use crate::platforms::discord::Discord;
@@ -35,11 +36,10 @@ impl EventHandler for Handler {
 
     async fn interaction_create(&self, _ctx: Context, incoming: Interaction) {
         let id = incoming.id();
-        tokio::spawn(interaction::run(
-            self.discord.clone(),
-            incoming,
-            FirstAnswer::Callback(id),
-        ));
+        tokio::spawn(
+            interaction::run(self.discord.clone(), incoming, FirstAnswer::Callback(id))
+                .instrument(crate::telemetry::request_span("discord")),
+        );
     }
 
     async fn message(&self, _ctx: Context, message: Message) {
@@ -72,9 +72,12 @@ impl EventHandler for Handler {
             rest: discord.rest.clone(),
             channel: message.channel_id,
         };
-        tokio::spawn(async move {
-            crate::bot::dispatch::handle(&discord.app, incoming, &responder).await;
-        });
+        tokio::spawn(
+            async move {
+                crate::bot::dispatch::handle(&discord.app, incoming, &responder).await;
+            }
+            .instrument(crate::telemetry::request_span("discord")),
+        );
     }
 }
 

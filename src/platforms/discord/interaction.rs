@@ -424,10 +424,13 @@ impl WebhookHandler for HttpInteractions {
             }
         };
         let (sender, receiver) = oneshot::channel();
-        tokio::spawn(run(
-            self.discord.clone(),
-            interaction,
-            FirstAnswer::HttpBody(sender),
+        tokio::spawn(tracing::Instrument::instrument(
+            run(
+                self.discord.clone(),
+                interaction,
+                FirstAnswer::HttpBody(sender),
+            ),
+            crate::telemetry::request_span("discord"),
         ));
         match tokio::time::timeout(HTTP_ANSWER_WITHIN, receiver).await {
             Ok(Ok(answer)) => WebhookResponse::json(200, &answer),

@@ -12,6 +12,8 @@ use serde_json::Value;
 use serenity::http::Route;
 
 use crate::bot::Attachment;
+use crate::clients::Observed;
+use crate::metrics::{Api, outgoing};
 use crate::platforms::discord::ratelimit::{GLOBAL_PER_SECOND, RateLimiter, observed};
 use crate::platforms::shared_limits::{Limit, SharedLimiter};
 
@@ -46,6 +48,18 @@ pub enum Body {
 
 /// Where Discord serves attachments.
 const CDN_HOSTS: [&str; 2] = ["cdn.discordapp.com", "media.discordapp.net"];
+/// Redirects followed, each to an allowed address only.
+const MAX_REDIRECTS: usize = 3;
+
+/// Whether the bot may fetch `url`: HTTPS on Discord's CDN hosts (default port), or the very
+/// origin (scheme, host and port) of `DISCORD_API_URL`, which is where the test fakes serve
+/// attachments. Anything else, another port of the same host included, is refused unfetched.
+pub fn may_fetch(url: &url::Url, api_origin: &url::Url) -> bool {
+    let on_cdn = url.scheme() == "https"
+        && url.port().is_none()
+        && url.host_str().is_some_and(|h| CDN_HOSTS.contains(&h));
+    on_cdn || url.origin() == api_origin.origin()
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum DownloadError {
@@ -53,6 +67,7 @@ pub enum DownloadError {
     Refused,
     #[error("the attachment is larger than allowed")]
     TooBig,
+    /// The reason, without the URL: an attachment URL is signed and opens the creator's file.
     #[error("the attachment could not be downloaded: {0}")]
     Failed(String),
 }
@@ -99,8 +114,21 @@ impl RestError {
 
 impl Rest {
     pub fn new(origin: &url::Url, token: Option<SecretString>) -> anyhow::Result<Rest> {
+        // A redirect is followed only to where a request may go in the first place: the guard of
+        // `download` cannot be stepped around by an allowed host answering 302.
+        let api_origin = origin.clone();
+        let redirects = reqwest::redirect::Policy::custom(move |attempt| {
+            if attempt.previous().len() > MAX_REDIRECTS {
+                attempt.error("too many redirects")
+            } else if may_fetch(attempt.url(), &api_origin) {
+                attempt.follow()
+            } else {
+                attempt.error("redirected outside Discord")
+            }
+        });
         let client = reqwest::Client::builder()
             .timeout(TIMEOUT)
+            .redirect(redirects)
             .user_agent("DiscordBot (https://github.com/creatorpilot, 0.1)")
             .build()?;
         Ok(Rest {
@@ -121,23 +149,13 @@ impl Rest {
         self
     }
 
-    /// Downloads a file a creator attached to a command, at most `max` bytes. Only from
-    /// Discord's CDN hosts, or from the configured origin's host (the test fakes): any other
-    /// URL is refused unfetched, so an interaction can never make the server fetch an address
-    /// of its choosing. The URL is signed by Discord: no token is sent.
+    /// Downloads a file a creator attached to a command, at most `max` bytes, only from where
+    /// `may_fetch` allows (redirects included): an interaction can never make the server fetch
+    /// an address of its choosing. The URL is signed by Discord: no token is sent.
     pub async fn download(&self, url: &str, max: usize) -> Result<Vec<u8>, DownloadError> {
         let parsed = url::Url::parse(url).map_err(|_| DownloadError::Refused)?;
-        let origin_host = url::Url::parse(&self.origin)
-            .ok()
-            .and_then(|o| o.host_str().map(str::to_owned));
-        let allowed = match parsed.host_str() {
-            Some(host) => {
-                (parsed.scheme() == "https" && CDN_HOSTS.contains(&host))
-                    || origin_host.as_deref() == Some(host)
-            }
-            None => false,
-        };
-        if !allowed {
+        let origin = url::Url::parse(&self.origin).map_err(|_| DownloadError::Refused)?;
+        if !may_fetch(&parsed, &origin) {
             return Err(DownloadError::Refused);
         }
         let mut response = self
@@ -145,13 +163,15 @@ impl Rest {
             .get(parsed)
             .send()
             .await
-            .and_then(reqwest::Response::error_for_status)
-            .map_err(|e| DownloadError::Failed(e.to_string()))?;
+            .map_err(|e| DownloadError::Failed(e.without_url().to_string()))?;
+        if !response.status().is_success() {
+            return Err(DownloadError::Failed(response.status().to_string()));
+        }
         let mut bytes = Vec::new();
         while let Some(chunk) = response
             .chunk()
             .await
-            .map_err(|e| DownloadError::Failed(e.to_string()))?
+            .map_err(|e| DownloadError::Failed(e.without_url().to_string()))?
         {
             if bytes.len() + chunk.len() > max {
                 return Err(DownloadError::TooBig);
@@ -177,6 +197,12 @@ impl Rest {
         body: Body,
     ) -> Result<Value, RestError> {
         let bucket = route.ratelimiting_bucket();
+        // Messages posted to a channel or as a follow-up count in `messages_sent_total`.
+        let posts_message = method == Method::POST
+            && matches!(
+                route,
+                Route::ChannelMessages { .. } | Route::WebhookFollowupMessages { .. }
+            );
         let url = self.url(route);
         let key = if bucket.is_none() {
             format!("{method} {url}")
@@ -193,10 +219,15 @@ impl Rest {
                 shared.wait(&[("global", SHARED_GLOBAL)]).await;
             }
             let request = self.request(method.clone(), &url, query, &body)?;
-            let response = request.send().await.map_err(|e| RestError::Transport {
-                maybe_sent: !e.is_connect(),
-                source: e,
-            })?;
+            let response =
+                request
+                    .send()
+                    .await
+                    .observed(Api::Discord)
+                    .map_err(|e| RestError::Transport {
+                        maybe_sent: !e.is_connect(),
+                        source: e,
+                    })?;
             let status = response.status().as_u16();
             let headers = response.headers().clone();
             let bytes = response.bytes().await.map_err(|e| RestError::Transport {
@@ -217,6 +248,9 @@ impl Rest {
                     body: String::from_utf8_lossy(&bytes).into_owned(),
                     retry_after: seen.retry_after,
                 });
+            }
+            if posts_message {
+                outgoing().sent(Api::Discord, 1);
             }
             if bytes.is_empty() {
                 return Ok(Value::Null);
@@ -252,5 +286,42 @@ impl Rest {
                 request.multipart(form)
             }
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::may_fetch;
+
+    fn url(s: &str) -> url::Url {
+        url::Url::parse(s).unwrap()
+    }
+
+    #[test]
+    fn only_discord_cdn_or_the_configured_origin_may_be_fetched() {
+        let discord = url("https://discord.com");
+        let fake = url("http://127.0.0.1:4100");
+        let cdn = "https://cdn.discordapp.com/attachments/1/2/logo.png?ex=1&is=2&hm=3";
+        assert!(may_fetch(&url(cdn), &discord));
+        assert!(may_fetch(
+            &url("https://media.discordapp.net/attachments/1/2/a.png"),
+            &discord
+        ));
+        assert!(may_fetch(
+            &url("http://127.0.0.1:4100/attachments/9/a.png"),
+            &fake
+        ));
+        for refused in [
+            "http://cdn.discordapp.com/attachments/1/2/logo.png",
+            "https://cdn.discordapp.com:8443/attachments/1/2/logo.png",
+            "https://cdn.discordapp.com.evil.example/logo.png",
+            "https://evil.example/cdn.discordapp.com/logo.png",
+            "http://169.254.169.254/latest/meta-data/",
+            "http://127.0.0.1:5432/",
+            "file:///etc/passwd",
+        ] {
+            assert!(!may_fetch(&url(refused), &fake), "{refused}");
+            assert!(!may_fetch(&url(refused), &discord), "{refused}");
+        }
     }
 }

@@ -27,6 +27,7 @@ use crate::bot::{
     Attachment, Button, Destination, MessageId, Notifier, QuestionView, Reply, Responder,
     SendOutcome,
 };
+use crate::metrics::{Api, outgoing};
 use crate::platforms::console::text_prompt;
 use crate::platforms::shared_limits::{Limit, SharedLimiter};
 use crate::platforms::telegram::render::{
@@ -94,7 +95,8 @@ impl Outbox {
         let mut refusals = 0;
         loop {
             self.slot(chat).await;
-            match request(self.bot.inner()).await {
+            // Counted as sent, or as an error by status (a 429 included).
+            match accepted(request(self.bot.inner()).await) {
                 Err(RequestError::RetryAfter(after)) if refusals < MAX_RETRY_AFTER => {
                     refusals += 1;
                     tokio::time::sleep(after.duration()).await;
@@ -332,7 +334,7 @@ impl Responder for TelegramResponder {
                     if let Some(m) = markup {
                         request = request.reply_markup(m);
                     }
-                    match request.await {
+                    match observed(request.await) {
                         Ok(_) => {}
                         // Same text as before: nothing to do.
                         Err(RequestError::Api(teloxide::ApiError::MessageNotModified)) => {}
@@ -413,6 +415,47 @@ impl Notifier for TelegramNotifier {
             },
         }
     }
+}
+
+/// A message-sending request's outcome: counted as sent, or as an error by status.
+pub fn accepted<T>(result: Result<T, RequestError>) -> Result<T, RequestError> {
+    if result.is_ok() {
+        outgoing().sent(Api::Telegram, 1);
+    }
+    observed(result)
+}
+
+/// Any Telegram request's outcome: a failure is counted in `external_api_errors_total`.
+/// teloxide keeps Telegram's `error_code` to itself, so the status is read back from the
+/// error it made of the answer (the Bot API's documented codes).
+pub fn observed<T>(result: Result<T, RequestError>) -> Result<T, RequestError> {
+    use teloxide::ApiError as A;
+    let Err(error) = &result else {
+        return result;
+    };
+    let outgoing = outgoing();
+    match error {
+        RequestError::RetryAfter(_) => outgoing.answered(Api::Telegram, 429),
+        RequestError::Api(
+            A::BotBlocked
+            | A::UserDeactivated
+            | A::BotKicked
+            | A::BotKickedFromSupergroup
+            | A::BotKickedFromChannel
+            | A::CantInitiateConversation
+            | A::CantTalkWithBots,
+        ) => outgoing.answered(Api::Telegram, 403),
+        RequestError::Api(A::InvalidToken) => outgoing.answered(Api::Telegram, 401),
+        RequestError::Api(A::TerminatedByOtherGetUpdates) => outgoing.answered(Api::Telegram, 409),
+        RequestError::Api(_) | RequestError::MigrateToChatId(_) => {
+            outgoing.answered(Api::Telegram, 400)
+        }
+        RequestError::Network(e) => outgoing.unanswered(Api::Telegram, e.is_timeout()),
+        RequestError::InvalidJson { .. } | RequestError::Io(_) => {
+            outgoing.unanswered(Api::Telegram, false)
+        }
+    }
+    result
 }
 
 /// What a failed request means for a send (DESIGN.md's delivery semantics).

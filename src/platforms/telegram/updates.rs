@@ -63,7 +63,12 @@ impl Pipeline {
     /// Handles an update on a tracked task (shutdown waits for it).
     pub fn submit(self: &Arc<Self>, update: Update) {
         let this = self.clone();
-        self.tracker.spawn(async move { this.handle(update).await });
+        // One request id per update: every log line of its handling carries it.
+        let span = crate::telemetry::request_span("telegram");
+        self.tracker.spawn(tracing::Instrument::instrument(
+            async move { this.handle(update).await },
+            span,
+        ));
     }
 
     async fn chat_lock(&self, chat: i64) -> Arc<Mutex<()>> {
@@ -119,6 +124,11 @@ impl Pipeline {
             }
             Input::Line(text.to_owned())
         } else if let Some(document) = message.document() {
+            if group && !self.replies_to_us(&message) {
+                // A file shared in a group is for the group: it must not replace anyone's logo
+                // or import numbers. Sent as a reply to the bot, it is for us.
+                return;
+            }
             match self.download(document).await {
                 Ok(file) => Input::File(file),
                 Err(problem) => return self.explain(&message, &from, group, &problem).await,

@@ -27,6 +27,8 @@ pub(super) struct Fake {
     pub(super) revoke_requests: Mutex<Vec<String>>,
     /// The revoke endpoint answers 503.
     pub(super) revoke_down: Mutex<bool>,
+    /// The token endpoint answers 500 to code exchanges.
+    pub(super) token_down: Mutex<bool>,
     /// Queries of the top-videos report (`dimensions=video`).
     pub(super) video_reports: Mutex<Vec<HashMap<String, String>>>,
     /// Added to vid1's lifetime views in the top-videos report.
@@ -61,6 +63,9 @@ async fn token(State(f): State<Arc<Fake>>, body: String) -> Response {
         .collect();
     f.token_forms.lock().unwrap().push(form.clone());
     match form.get("grant_type").map(String::as_str) {
+        Some("authorization_code") if *f.token_down.lock().unwrap() => {
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
         Some("authorization_code") => axum::Json(json!({
             "access_token": "ya29.FAKE-ACCESS-1",
             "expires_in": 3599,
@@ -680,6 +685,44 @@ async fn expired_and_mismatched_states_change_nothing() {
     creatorpilot::jobs::tick(&h.t.app).await.unwrap();
     drain(&h.t).await;
     assert_eq!(count(&h.t, "SELECT count(*) FROM oauth_states").await, 1);
+}
+
+/// `/metrics` follows the connect funnel: started, failed when Google answers 500 (and the
+/// provider/status error counter moves), completed once Google answers again.
+#[tokio::test]
+async fn connect_flows_and_provider_errors_are_counted() {
+    use crate::web::{scrape, series};
+    let h = harness().await;
+    let google_500 = r#"creatorpilot_external_api_errors_total{provider="google",status="500"}"#;
+    let flows = |stage: &str| {
+        format!(r#"creatorpilot_connect_flows_total{{provider="youtube",stage="{stage}"}}"#)
+    };
+    let before = scrape(&h.t.app).await;
+
+    *h.fake.token_down.lock().unwrap() = true;
+    let state = connect(&h, "u9").await["state"].clone();
+    let (status, _) = callback(&h, "youtube", &format!("code=C&state={state}")).await;
+    assert!(status >= 400);
+    let failed = scrape(&h.t.app).await;
+    assert_eq!(series(&failed, &flows("started")), 1.0, "{failed}");
+    assert_eq!(series(&failed, &flows("failed")), 1.0, "{failed}");
+    assert_eq!(series(&failed, &flows("completed")), 0.0, "{failed}");
+    // Process-wide counter (other tests may add to it): it moved by at least this failure.
+    assert!(
+        series(&failed, google_500) >= series(&before, google_500) + 1.0,
+        "{failed}"
+    );
+
+    *h.fake.token_down.lock().unwrap() = false;
+    let state = connect(&h, "u9").await["state"].clone();
+    let (status, page) = callback(&h, "youtube", &format!("code=C&state={state}")).await;
+    assert_eq!(status, 200, "{page}");
+    let done = scrape(&h.t.app).await;
+    assert_eq!(series(&done, &flows("started")), 2.0, "{done}");
+    assert_eq!(series(&done, &flows("completed")), 1.0, "{done}");
+    assert_eq!(series(&done, &flows("failed")), 1.0, "{done}");
+    // Codes and states never become label values.
+    assert!(!done.contains(&state), "{done}");
 }
 
 /// No credentials: each provider says so and points to manual entry; nothing is stored.

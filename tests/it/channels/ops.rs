@@ -427,7 +427,7 @@ async fn the_oauth_page_links_back_to_the_telegram_bot() {
     assert!(!text.contains("Lena Cooks"), "{text}");
 
     // A connection made from the console has no Telegram link.
-    let r = super::say_on(&h.t, Platform::Console, "c1", "/connect youtube").await;
+    let r = super::connect_and_accept(&h.t, Platform::Console, "c1", "youtube").await;
     let url = r
         .replies
         .lock()

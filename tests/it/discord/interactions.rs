@@ -382,39 +382,157 @@ async fn an_attached_png_becomes_the_logo_and_other_hosts_are_never_fetched() {
         en,
         &creatorpilot::i18n::msg("profile-logo-saved")
             .arg("width", 64_i64)
-            .arg("height", 64_i64),
+            .arg("height", 64_i64)
+            .arg("remove", "/profile logo path:remove"),
     );
     assert_eq!(edit.json["content"], saved, "{edit:?}");
     assert_eq!(stored_logo(&h).await, Some(logo.clone()));
 
-    // An attachment URL on another host: refused without a single connection to it.
+    // An attachment URL elsewhere (the fake's own address on another port), and one on the
+    // fake that redirects there: both refused without a single connection to it.
     let elsewhere = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = elsewhere.local_addr().unwrap().port();
     let mut forged =
         h.fake
             .add_attachment("1301", "other.png", "image/png", crate::logo::png(32, 32));
-    forged["url"] = json!(format!("http://localhost:{port}/other.png"));
-    let before = h.fake.requests_matching(edit_of_original).len();
-    let (_, answer) = h.post(&logo_command(&forged)).await;
-    assert_eq!(answer["type"], 5);
-    let refusal = h
-        .fake
-        .wait_for_count(
-            "the refusal",
-            1 + before,
-            std::time::Duration::from_secs(10),
-            edit_of_original,
-        )
-        .await
-        .pop()
-        .unwrap();
+    forged["url"] = json!(format!("http://127.0.0.1:{port}/other.png"));
+    let redirected =
+        h.fake
+            .add_attachment("1302", "moved.png", "image/png", crate::logo::png(32, 32));
+    h.fake.script(fake::Scripted {
+        path_part: "/attachments/1302/".into(),
+        status: 302,
+        headers: vec![("location", format!("http://127.0.0.1:{port}/moved.png"))],
+        body: json!(null),
+    });
+    for (n, attachment) in [forged, redirected].iter().enumerate() {
+        let (_, answer) = h.post(&logo_command(attachment)).await;
+        assert_eq!(answer["type"], 5);
+        let refusal = h
+            .fake
+            .wait_for_count(
+                "the refusal",
+                2 + n,
+                std::time::Duration::from_secs(10),
+                edit_of_original,
+            )
+            .await
+            .pop()
+            .unwrap();
+        assert_eq!(
+            refusal.json["content"],
+            h.t.app.i18n.tr(en, "discord-file-failed"),
+            "{refusal:?}"
+        );
+    }
     assert_eq!(
-        refusal.json["content"],
-        h.t.app.i18n.tr(en, "discord-file-failed"),
-        "{refusal:?}"
+        h.fake
+            .requests_matching(|r| r.path.starts_with("/attachments/1302/"))
+            .len(),
+        1,
+        "the redirecting URL was asked once"
     );
     let connected =
         tokio::time::timeout(std::time::Duration::from_millis(300), elsewhere.accept()).await;
-    assert!(connected.is_err(), "the forged URL was fetched");
+    assert!(connected.is_err(), "a URL off Discord was fetched");
     assert_eq!(stored_logo(&h).await, Some(logo), "the logo is unchanged");
+}
+
+/// `/import file:` on Discord: the attached CSV is downloaded from the CDN (the fake) and
+/// imported with the `platform` option, as a document sent on Telegram would be.
+#[tokio::test]
+async fn an_attached_csv_is_imported() {
+    let h = Harness::start(&[]).await;
+    let csv = "date,views,likes\n2026-01-01,100,5\n2026-01-02,120,7\n";
+    let attachment =
+        h.fake
+            .add_attachment("1400", "numbers.csv", "text/csv", csv.as_bytes().to_vec());
+    let command = fake::command_with_files(
+        "import",
+        json!([
+            { "type": 11, "name": "file", "value": "1400" },
+            { "type": 3, "name": "platform", "value": "youtube" },
+        ]),
+        std::slice::from_ref(&attachment),
+        "42",
+        "en-US",
+    );
+    let (_, answer) = h.post(&command).await;
+    assert_eq!(answer["type"], 5, "deferred while downloading: {answer}");
+    let done = h
+        .fake
+        .wait_for("the import's answer", |r| {
+            r.method == "PATCH"
+                && r.path
+                    == format!("/api/v10/webhooks/{APP_ID}/interaction-token/messages/@original")
+        })
+        .await;
+    let expected = h.t.app.i18n.render(
+        creatorpilot::i18n::Locale::En,
+        &creatorpilot::i18n::msg("import-done")
+            .arg("days", 2_usize)
+            .arg("platforms", "YouTube"),
+    );
+    assert_eq!(done.json["content"], expected, "{done:?}");
+    let views: Vec<i64> = sqlx::query_scalar("SELECT views FROM analytics ORDER BY day")
+        .fetch_all(&h.t.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(views, [100, 120]);
+}
+
+/// `/profile set` (Discord requires a subcommand) keeps what `/profile` did: the form the first
+/// time, then the saved identity, which says whether a logo is set.
+#[tokio::test]
+async fn profile_set_asks_then_shows_the_identity_and_its_logo() {
+    let h = Harness::start(&[]).await;
+    let en = creatorpilot::i18n::Locale::En;
+    let set = || {
+        fake::command(
+            "profile",
+            json!([{ "type": 1, "name": "set", "options": [] }]),
+            "42",
+            "en-US",
+        )
+    };
+    let (_, form) = h.post(&set()).await;
+    assert_eq!(form["type"], 9, "a modal: {form}");
+    assert_eq!(
+        form["data"]["title"],
+        h.t.app.i18n.tr(en, "profile-form-title")
+    );
+
+    let r = crate::engine::Recorder::default();
+    creatorpilot::bot::dispatch::handle(
+        &h.t.app,
+        crate::engine::incoming(
+            creatorpilot::bot::Platform::Discord,
+            "42",
+            "710",
+            creatorpilot::bot::Input::Line(crate::invoices::FR_PROFILE.into()),
+        ),
+        &r,
+    )
+    .await;
+    let (_, shown) = h.post(&set()).await;
+    let text = content(&shown);
+    assert!(text.contains("Alex Martin EI"), "{text}");
+    assert!(
+        text.contains(&h.t.app.i18n.tr(en, "profile-logo-unset")),
+        "{text}"
+    );
+    let attachment =
+        h.fake
+            .add_attachment("1500", "logo.png", "image/png", crate::logo::png(64, 32));
+    h.post(&logo_command(&attachment)).await;
+    h.fake
+        .wait_for("the logo saved", |r| {
+            r.method == "PATCH" && r.path.ends_with("/interaction-token/messages/@original")
+        })
+        .await;
+    let (_, shown) = h.post(&set()).await;
+    assert!(
+        content(&shown).contains(&h.t.app.i18n.tr(en, "profile-logo-set")),
+        "{shown}"
+    );
 }

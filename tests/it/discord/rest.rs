@@ -72,6 +72,37 @@ async fn register_commands_puts_localized_commands_for_dms_and_user_installs() {
     let link = find(&global.json, "link").unwrap();
     assert_eq!(link["options"][0]["name"], "code");
 
+    // Files are attachment options (type 11): /profile logo's image (in its subcommand, beside
+    // `set`) and /import's file.
+    let profile = find(&global.json, "profile").unwrap();
+    let subcommands: Vec<&str> = profile["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            assert_eq!(o["type"], 1, "{o}");
+            o["name"].as_str().unwrap()
+        })
+        .collect();
+    assert_eq!(subcommands, ["set", "logo"]);
+    let image = &profile["options"][1]["options"][1];
+    assert_eq!(
+        (&image["name"], &image["type"]),
+        (&json!("image"), &json!(11))
+    );
+    assert!(
+        image["description_localizations"]["fr"].is_string(),
+        "{image}"
+    );
+    let import = find(&global.json, "import").unwrap();
+    let file = import["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["name"] == "file")
+        .unwrap();
+    assert_eq!(file["type"], 11, "{file}");
+
     // Operator-only commands do not exist for everyone: only in the development server, hidden.
     assert!(find(&global.json, "ops").is_none());
     let ops = find(&guild.json, "ops").unwrap();
@@ -271,4 +302,59 @@ async fn start_up_registers_commands_only_when_the_manifests_changed() {
     assert_eq!(puts.len(), 3);
     assert_eq!(puts[2].path, global_path);
     assert!(find(&puts[2].json, "help").is_some());
+}
+
+/// `/metrics` after sends through the fake: a 429 and a 503 counted against Discord by status,
+/// and the messages Discord accepted counted as sent.
+#[tokio::test]
+async fn metrics_count_discord_429s_errors_and_sends() {
+    use crate::web::{scrape, series};
+    let h = notifier_harness().await;
+    // Process-wide counters (other tests add to them too): compare before and after.
+    let throttled = r#"creatorpilot_external_api_errors_total{provider="discord",status="429"}"#;
+    let unavailable = r#"creatorpilot_external_api_errors_total{provider="discord",status="503"}"#;
+    let sent = r#"creatorpilot_messages_sent_total{platform="discord"}"#;
+    let before = scrape(&h.t.app).await;
+    h.fake.script(Scripted {
+        path_part: "/channels/801/messages".into(),
+        status: 429,
+        headers: vec![("retry-after", "0.1".into())],
+        body: json!({ "message": "You are being rate limited.", "retry_after": 0.1, "global": false }),
+    });
+    let outcome =
+        h.t.app
+            .notifiers
+            .send(&h.t.db.pool, &to_channel("801"), Reply::text("a"))
+            .await;
+    assert_eq!(outcome, SendOutcome::Delivered);
+    h.fake.script(Scripted {
+        path_part: "/channels/802/messages".into(),
+        status: 503,
+        headers: vec![],
+        body: json!({ "message": "Service Unavailable" }),
+    });
+    let outcome =
+        h.t.app
+            .notifiers
+            .send(&h.t.db.pool, &to_channel("802"), Reply::text("b"))
+            .await;
+    assert!(
+        matches!(outcome, SendOutcome::Refused { .. }),
+        "{outcome:?}"
+    );
+    let after = scrape(&h.t.app).await;
+    assert!(
+        series(&after, throttled) >= series(&before, throttled) + 1.0,
+        "{after}"
+    );
+    assert!(
+        series(&after, unavailable) >= series(&before, unavailable) + 1.0,
+        "{after}"
+    );
+    assert!(
+        series(&after, sent) >= series(&before, sent) + 1.0,
+        "{after}"
+    );
+    // Channel ids never become label values.
+    assert!(!after.contains("801") && !after.contains("802"), "{after}");
 }

@@ -430,11 +430,42 @@ pub fn private_document(
     mime: &str,
     size: u64,
 ) -> Value {
+    document_in(
+        chat_json(user_id),
+        user_id,
+        lang,
+        (file_id, file_name, mime, size),
+    )
+}
+
+/// A document posted in a group by `user_id`, not as a reply to the bot.
+pub fn group_document(
+    chat_id: i64,
+    user_id: i64,
+    lang: &str,
+    file_id: &str,
+    file_name: &str,
+    mime: &str,
+) -> Value {
+    document_in(
+        chat_json(chat_id),
+        user_id,
+        lang,
+        (file_id, file_name, mime, 100),
+    )
+}
+
+fn document_in(
+    chat: Value,
+    user_id: i64,
+    lang: &str,
+    (file_id, file_name, mime, size): (&str, &str, &str, u64),
+) -> Value {
     json!({
         "message": {
             "message_id": next_incoming_id(),
             "date": unix_now(),
-            "chat": chat_json(user_id),
+            "chat": chat,
             "from": user_json(user_id, lang),
             "document": {
                 "file_id": file_id,

@@ -22,6 +22,8 @@ pub mod numbers;
 pub mod profiles;
 pub mod questions;
 pub mod rate_limits;
+pub mod send_limits;
+pub mod session_lock;
 pub mod stats;
 pub mod usage;
 

@@ -25,7 +25,8 @@ use crate::domain::plans::PlanName;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "payload", rename_all = "snake_case")]
 pub enum Job {
-    /// Deletes expired buttons and questions, and finished jobs older than a week.
+    /// Deletes expired buttons and questions, finished jobs older than a week, and idle
+    /// shared rate-limit buckets.
     PurgeExpired,
     /// An unpaid invoice past its due date; re-enqueued weekly up to the domain's maximum.
     InvoiceOverdue {
@@ -286,8 +287,10 @@ async fn execute(job: Job, ctx: &mut JobContext<'_>) -> Result<(), JobError> {
             let oauth_states = db::channels::delete_expired_states(db).await?;
             let jobs = db::jobs::delete_finished_before(db, Utc::now() - chrono::Duration::days(7))
                 .await?;
+            let rate_buckets = db::send_limits::delete_idle(db).await?;
             tracing::debug!(
                 actions,
+                rate_buckets,
                 questions,
                 link_codes,
                 oauth_states,

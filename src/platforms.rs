@@ -6,6 +6,7 @@
 
 pub mod console;
 pub mod discord;
+pub mod shared_limits;
 pub mod telegram;
 
 use std::sync::Arc;

@@ -99,6 +99,31 @@ pub struct Discord {
     pub guild_id: Option<u64>,
     pub api_url: Url,
     pub timeouts: Timeouts,
+    /// `DISCORD_SHARDS`: the gateway shards this instance runs (`None`: shard 0 of 1).
+    pub shards: Option<ShardRange>,
+}
+
+/// Gateway shards `first..=last` of `total` (`DISCORD_SHARDS=first..last/total`, both ends
+/// included), so instances can split a bot's shards between them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ShardRange {
+    pub first: u32,
+    pub last: u32,
+    pub total: u32,
+}
+
+impl ShardRange {
+    /// `first..last/total` with `first <= last < total`.
+    pub fn parse(value: &str) -> Option<ShardRange> {
+        let (range, total) = value.trim().split_once('/')?;
+        let (first, last) = range.split_once("..")?;
+        let range = ShardRange {
+            first: first.trim().parse().ok()?,
+            last: last.trim().parse().ok()?,
+            total: total.trim().parse().ok()?,
+        };
+        (range.first <= range.last && range.last < range.total).then_some(range)
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -216,6 +241,7 @@ impl Settings {
             public_key: r.discord_public_key(),
             guild_id: r.snowflake("DISCORD_GUILD_ID"),
             api_url: r.url("DISCORD_API_URL", "https://discord.com"),
+            shards: r.discord_shards(),
         };
         let openai = OpenAi {
             timeouts,
@@ -578,6 +604,18 @@ impl Reader<'_> {
         }
     }
 
+    fn discord_shards(&mut self) -> Option<ShardRange> {
+        let value = self.text("DISCORD_SHARDS")?;
+        let range = ShardRange::parse(&value);
+        if range.is_none() {
+            self.problem(format!(
+                "DISCORD_SHARDS is \"{value}\": write first..last/total, such as 0..1/4 for \
+                 shards 0 and 1 of 4 (last below total), or leave it unset for one shard."
+            ));
+        }
+        range
+    }
+
     fn discord_public_key(&mut self) -> Option<[u8; 32]> {
         let value = self.text("DISCORD_PUBLIC_KEY")?;
         let bytes = decode_hex(&value).and_then(|b| <[u8; 32]>::try_from(b).ok());
@@ -746,6 +784,26 @@ pub(super) mod tests {
         assert_eq!(s.google.youtube_daily_quota, 50_000);
         let err = Settings::from_map(&vars(&[("YOUTUBE_DAILY_QUOTA", "lots")])).unwrap_err();
         assert!(err.to_string().contains("YOUTUBE_DAILY_QUOTA"), "{err}");
+    }
+
+    #[test]
+    fn discord_shards_name_a_range_of_the_total() {
+        let s = Settings::from_map(&vars(&[("DISCORD_SHARDS", "2..3/4")])).unwrap();
+        let range = ShardRange {
+            first: 2,
+            last: 3,
+            total: 4,
+        };
+        assert_eq!(s.discord.shards, Some(range));
+        let unset = Settings::from_map(&vars(&[])).unwrap();
+        assert_eq!(unset.discord.shards, None);
+        for bad in ["4", "0..4/4", "3..2/4", "a..b/c", "0-1/2"] {
+            let err = Settings::from_map(&vars(&[("DISCORD_SHARDS", bad)])).unwrap_err();
+            assert!(
+                err.to_string().contains("first..last/total"),
+                "{bad}: {err}"
+            );
+        }
     }
 
     #[test]

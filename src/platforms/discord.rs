@@ -16,6 +16,7 @@ pub mod rest;
 
 use std::sync::Arc;
 
+use secrecy::ExposeSecret;
 use serenity::interactions_endpoint::Verifier;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
@@ -28,6 +29,7 @@ use crate::platforms::discord::interaction::HttpInteractions;
 use crate::platforms::discord::notifier::DiscordNotifier;
 use crate::platforms::discord::register::Scope;
 use crate::platforms::discord::rest::Rest;
+use crate::platforms::shared_limits::SharedLimiter;
 use crate::platforms::{Mode, WebhookHandler};
 use crate::settings::Settings;
 
@@ -49,7 +51,14 @@ pub async fn start(
         return None;
     }
     let rest = match Rest::new(settings, settings.bot_token.clone()) {
-        Ok(rest) => Arc::new(rest),
+        Ok(rest) => Arc::new(match &settings.bot_token {
+            Some(token) => rest.share_global_limit(SharedLimiter::new(
+                app.db.clone(),
+                "discord",
+                token.expose_secret(),
+            )),
+            None => rest,
+        }),
         Err(e) => {
             tracing::error!(error = ?e, "the Discord front end cannot start");
             return None;

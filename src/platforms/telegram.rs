@@ -6,6 +6,12 @@
 //! `setWebhook` are retried in the background. Updates from polling and from the webhook go
 //! through the same `Pipeline`. On stop: polling ends, updates in hand finish, and every reply
 //! already handed to the Throttle is sent before the task returns.
+//!
+//! Several instances on one database: long polling is done by one of them at a time, the holder
+//! of a session-level advisory lock (`db::session_lock`) named after the token's hash; the others
+//! try again every `Options::leader_retry` and take over when the holder stops or dies. Webhook
+//! mode needs no lock: Telegram posts each update once, to whichever instance the load balancer
+//! picks. Messages sent take slots in limits shared by every instance (`responder::Outbox`).
 
 mod menu;
 pub mod render;
@@ -27,8 +33,10 @@ use tokio_util::sync::CancellationToken;
 
 use crate::app::App;
 use crate::bot::Platform;
+use crate::db::session_lock;
+use crate::platforms::shared_limits::{SharedLimiter, token_hash};
 use crate::platforms::{Mode, WebhookHandler, WebhookResponse};
-use responder::TelegramNotifier;
+use responder::{Outbox, TelegramNotifier};
 use updates::Pipeline;
 
 /// Tunables; production uses `Options::default()`, tests shorten them.
@@ -40,6 +48,10 @@ pub struct Options {
     pub poll_timeout: Duration,
     /// First and longest wait between retries of getMe and other start-up calls.
     pub backoff: (Duration, Duration),
+    /// How often an instance that does not poll tries to take the polling lock.
+    pub leader_retry: Duration,
+    /// How often the polling instance checks that its lock's connection is still there.
+    pub lock_check: Duration,
 }
 
 impl Default for Options {
@@ -58,6 +70,8 @@ impl Default for Options {
             edit_interval: Duration::from_secs(1),
             poll_timeout: Duration::from_secs(10),
             backoff: (Duration::from_secs(1), Duration::from_secs(60)),
+            leader_retry: Duration::from_secs(3),
+            lock_check: Duration::from_secs(2),
         }
     }
 }
@@ -107,11 +121,16 @@ pub fn start_with(
     };
     // Every send through this handle is awaited by its sender (update tasks, job workers), and
     // shutdown waits for those: the Throttle's own worker needs no joining.
-    let bot = Throttle::new_spawn(raw.clone(), options.limits);
+    let bot = Outbox {
+        bot: Throttle::new_spawn(raw.clone(), options.limits),
+        shared: SharedLimiter::new(app.db.clone(), "telegram", token.expose_secret()),
+        limits: options.limits,
+    };
     app.notifiers.register(
         Platform::Telegram,
         Arc::new(TelegramNotifier { bot: bot.clone() }),
     );
+    let lock_name = format!("telegram-poll:{}", token_hash(token.expose_secret()));
     app.stars
         .register(Arc::new(stars::TelegramStars { bot: raw.clone() }));
     if mode == Mode::NotifyOnly {
@@ -163,7 +182,7 @@ pub fn start_with(
                 .await;
                 stop.cancelled().await;
             }
-            None => poll(&poller, &pipeline, &options, &stop).await,
+            None => poll_when_holding(&app, &lock_name, &poller, &pipeline, &options, &stop).await,
         }
         background.abort();
         // Updates in hand finish; their replies are awaited, so nothing handed over is lost.
@@ -237,8 +256,53 @@ async fn set_webhook(
     }
 }
 
+/// Takes the polling lock (retrying every `leader_retry`), polls while holding it, and starts
+/// over when it is lost; returns on stop, releasing the lock.
+async fn poll_when_holding(
+    app: &App,
+    lock_name: &str,
+    raw: &Bot,
+    pipeline: &Arc<Pipeline>,
+    options: &Options,
+    stop: &CancellationToken,
+) {
+    let mut waiting_said = false;
+    loop {
+        match session_lock::try_acquire(&app.db, lock_name, options.lock_check).await {
+            Ok(Some(lock)) => {
+                tracing::info!("this instance polls Telegram");
+                waiting_said = false;
+                tokio::select! {
+                    () = poll(raw, pipeline, options, stop) => {}
+                    () = lock.lost() => {
+                        tracing::warn!("lost the Telegram polling lock; polling stops here");
+                    }
+                }
+                lock.release().await;
+                if stop.is_cancelled() {
+                    return;
+                }
+            }
+            Ok(None) => {
+                if !waiting_said {
+                    tracing::info!("another instance polls Telegram; this one waits to take over");
+                    waiting_said = true;
+                }
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot try the Telegram polling lock; retrying");
+            }
+        }
+        tokio::select! {
+            () = stop.cancelled() => return,
+            () = tokio::time::sleep(options.leader_retry) => {}
+        }
+    }
+}
+
 /// Long polling until stopped. A webhook left over from webhook mode would make getUpdates
-/// fail, so it is removed first.
+/// fail, so it is removed first. Each getUpdates confirms the updates before its offset as it
+/// reaches Telegram, so an instance taking over gets only updates nobody has received.
 async fn poll(raw: &Bot, pipeline: &Arc<Pipeline>, options: &Options, stop: &CancellationToken) {
     if let Err(e) = raw.delete_webhook().await {
         tracing::warn!(error = %e, "Telegram deleteWebhook failed; polling anyway");

@@ -329,8 +329,8 @@ async fn digest_now_reads_the_latest_day_milestones_and_outperformers() {
 
 /// Counts sends per destination; answers what the test says for some chats.
 #[derive(Default)]
-struct Counting {
-    sent: Mutex<BTreeMap<String, Vec<String>>>,
+pub(crate) struct Counting {
+    pub(crate) sent: Mutex<BTreeMap<String, Vec<String>>>,
     unreachable: Vec<String>,
 }
 
@@ -360,7 +360,7 @@ fn fast() -> WorkerConfig {
 
 /// `n` creators who accepted the privacy policy, each with one digest due now (UTC, 00:00,
 /// never sent).
-async fn due_subscriptions(t: &TestApp, n: i64) {
+pub(crate) async fn due_subscriptions(t: &TestApp, n: i64) {
     sqlx::query(
         "WITH u AS (INSERT INTO users (name) SELECT 'creator ' || i FROM generate_series(1, $1) i
                     RETURNING id, name),

@@ -23,5 +23,6 @@ mod observability;
 mod plans;
 mod privacy;
 mod queue;
+mod scale;
 mod telegram;
 mod web;

@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use creatorpilot::bot::{Destination, Platform, Reply, Responder, SendOutcome};
 use creatorpilot::i18n::Locale;
+use creatorpilot::platforms::shared_limits::SharedLimiter;
 use creatorpilot::platforms::telegram::{self, Options};
 use creatorpilot::platforms::{Mode, WebhookHandler};
 use fake::{
@@ -38,6 +39,8 @@ pub(crate) fn fast() -> Options {
         edit_interval: Duration::from_millis(10),
         poll_timeout: Duration::from_secs(1),
         backoff: (Duration::from_millis(10), Duration::from_millis(100)),
+        leader_retry: Duration::from_millis(100),
+        lock_check: Duration::from_millis(100),
     }
 }
 
@@ -436,12 +439,8 @@ async fn a_long_reply_is_split_escaped_with_buttons_on_the_last_part() {
     let tg = start(&[], fast(), Mode::NotifyOnly).await;
     let chunk = "<b>Tom & Jerry</b> _*[links] 😀🎬 café\n";
     let text: String = chunk.repeat(9000 / chunk.chars().count() + 1);
-    let bot = teloxide::adaptors::Throttle::new_spawn(
-        teloxide::Bot::new("123:secret-token").set_api_url(tg.fake.url.parse().unwrap()),
-        fast().limits,
-    );
     let responder = telegram::responder::TelegramResponder::new(
-        bot,
+        outbox(&tg, fast().limits),
         teloxide::types::ChatId(9),
         None,
         false,
@@ -480,10 +479,9 @@ async fn a_long_reply_is_split_escaped_with_buttons_on_the_last_part() {
 #[tokio::test]
 async fn edits_are_spaced_and_the_last_text_lands() {
     let tg = start(&[], fast(), Mode::NotifyOnly).await;
-    let bot = throttled_bot(&tg, fast().limits);
     let interval = Duration::from_millis(300);
     let responder = telegram::responder::TelegramResponder::new(
-        bot,
+        outbox(&tg, fast().limits),
         teloxide::types::ChatId(12),
         None,
         false,
@@ -515,11 +513,16 @@ pub(crate) fn max_in_window(times: &[Instant], window: Duration) -> usize {
     best
 }
 
-fn throttled_bot(tg: &Tg, limits: Limits) -> telegram::responder::TgBot {
-    teloxide::adaptors::Throttle::new_spawn(
-        teloxide::Bot::new("123:secret-token").set_api_url(tg.fake.url.parse().unwrap()),
+/// Sends under `limits`, shared through the test's database.
+fn outbox(tg: &Tg, limits: Limits) -> telegram::responder::Outbox {
+    telegram::responder::Outbox {
+        bot: teloxide::adaptors::Throttle::new_spawn(
+            teloxide::Bot::new("123:secret-token").set_api_url(tg.fake.url.parse().unwrap()),
+            limits,
+        ),
+        shared: SharedLimiter::new(tg.t.db.pool.clone(), "telegram", "123:secret-token"),
         limits,
-    )
+    }
 }
 
 #[tokio::test]
@@ -534,7 +537,7 @@ async fn sends_stay_within_the_limits_for_one_chat_and_for_many() {
         messages_per_min_channel_or_supergroup: 1000,
     };
     let notifier = telegram::responder::TelegramNotifier {
-        bot: throttled_bot(&tg, limits),
+        bot: outbox(&tg, limits),
     };
     use creatorpilot::bot::Notifier;
 

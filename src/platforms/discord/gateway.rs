@@ -1,6 +1,12 @@
 //! The gateway transport (when `DISCORD_BOT_TOKEN` is set): serenity's client with
 //! non-privileged intents only (guilds, DMs). Interactions go to the one handler; a DM's free
 //! text (readable without the message-content intent) goes to the engine like a console line.
+//!
+//! Several instances split the gateway's shards with `DISCORD_SHARDS=first..last/total` (each
+//! runs its range; Discord sends a guild's events to shard `(guild_id >> 22) % total`, DMs to
+//! shard 0); without it an instance runs shard 0 of 1, which suits one instance. Nothing about
+//! an interaction is kept in the process: pending actions and questions live in PostgreSQL, so
+//! a button pressed on one shard's message may be answered by any instance.
 
 use std::sync::Arc;
 
@@ -83,6 +89,7 @@ pub async fn start(
     tasks: &mut JoinSet<()>,
 ) -> anyhow::Result<()> {
     let settings = &discord.app.settings.discord;
+    let range = settings.shards;
     // serenity's own limiter ignores the proxy origin; ours covers every REST call we make.
     let mut http = HttpBuilder::new(token.expose_secret())
         .client(crate::clients::oauth_http(settings.timeouts)?)
@@ -98,8 +105,23 @@ pub async fn start(
     let stop = stop.clone();
     tasks.spawn(async move {
         let shards = client.shard_manager.clone();
+        let started = async {
+            match range {
+                // serenity's range end is included, as in DISCORD_SHARDS.
+                Some(r) => {
+                    tracing::info!(
+                        first = r.first,
+                        last = r.last,
+                        total = r.total,
+                        "running Discord gateway shards"
+                    );
+                    client.start_shard_range(r.first..r.last, r.total).await
+                }
+                None => client.start().await,
+            }
+        };
         tokio::select! {
-            result = client.start() => {
+            result = started => {
                 if let Err(e) = result {
                     tracing::error!(error = %e, "the Discord gateway stopped");
                 }

@@ -4,6 +4,7 @@
 //! Per-route buckets are read from `X-RateLimit-Remaining` / `X-RateLimit-Reset-After`; a 429's
 //! `retry_after` (body, else `Retry-After` header) blocks its bucket, or everything when Discord
 //! says the limit is global; 50 requests a second overall. Pure bookkeeping, no I/O but sleeping.
+//! The global limit is also counted across instances by `Rest` (`shared_limits`).
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -13,7 +14,7 @@ use tokio::sync::Mutex;
 use tokio::time::Instant;
 
 /// Discord's global limit for a bot: 50 requests per second.
-const GLOBAL_PER_SECOND: usize = 50;
+pub const GLOBAL_PER_SECOND: u32 = 50;
 
 #[derive(Debug, Default)]
 struct Bucket {
@@ -86,7 +87,7 @@ impl RateLimiter {
             {
                 global.recent.pop_front();
             }
-            if global.recent.len() < GLOBAL_PER_SECOND {
+            if global.recent.len() < GLOBAL_PER_SECOND as usize {
                 global.recent.push_back(now);
                 return;
             }

@@ -14,7 +14,16 @@ use serenity::http::Route;
 use crate::bot::Attachment;
 use crate::clients::Observed;
 use crate::metrics::{Api, outgoing};
-use crate::platforms::discord::ratelimit::{RateLimiter, observed};
+use crate::platforms::discord::ratelimit::{GLOBAL_PER_SECOND, RateLimiter, observed};
+use crate::platforms::shared_limits::{Limit, SharedLimiter};
+
+/// The global limit as counted across instances.
+const SHARED_GLOBAL: Limit = Limit::per_second(GLOBAL_PER_SECOND);
+
+/// Interaction callbacks and follow-ups (through the interaction's token).
+fn is_interaction_answer(url: &str) -> bool {
+    url.contains("/interactions/") || url.contains("/webhooks/")
+}
 
 /// Retries after a 429 before giving up (the limiter waits `retry_after` in between).
 const MAX_429_RETRIES: usize = 3;
@@ -25,6 +34,8 @@ pub struct Rest {
     origin: String,
     token: Option<SecretString>,
     pub limiter: RateLimiter,
+    /// The bot's global 50 requests a second, counted with the other instances (`serve`).
+    shared_global: Option<SharedLimiter>,
 }
 
 /// A request body: JSON, or JSON plus files (`payload_json` + `files[n]`, as Discord documents).
@@ -130,7 +141,17 @@ impl Rest {
             origin: origin.as_str().trim_end_matches('/').to_owned(),
             token,
             limiter: RateLimiter::default(),
+            shared_global: None,
         })
+    }
+
+    /// Also counts requests under the bot's global limit in the database, with every instance.
+    /// Per-route buckets stay per process: Discord tells each caller its bucket's state in the
+    /// headers of every answer, and a 429 is waited out, so sharing them would cost a database
+    /// round trip for what the next answer says anyway.
+    pub fn share_global_limit(mut self, shared: SharedLimiter) -> Rest {
+        self.shared_global = Some(shared);
+        self
     }
 
     /// Downloads a file a creator attached to a command, at most `max` bytes, only from where
@@ -197,6 +218,12 @@ impl Rest {
         let mut attempt = 0;
         loop {
             let mut permit = self.limiter.acquire(&key).await;
+            // Interaction answers are not bound by the global limit (Discord's documentation).
+            if let Some(shared) = &self.shared_global
+                && !is_interaction_answer(&url)
+            {
+                shared.wait(&[("global", SHARED_GLOBAL)]).await;
+            }
             let request = self.request(method.clone(), &url, query, &body)?;
             let response =
                 request

@@ -1,8 +1,10 @@
 //! Sending to Telegram: the `Responder` for replies to an update, the `Notifier` for proactive
 //! messages, and how Telegram's answers map onto the engine's outcomes.
 //!
-//! Sends go through teloxide's `Throttle` (limits set explicitly in `telegram.rs`), which waits
-//! out a 429's `retry_after` itself. A request Telegram answered with ok:true is never repeated.
+//! New messages take a slot in the send limits shared by every instance on the database, then
+//! leave at once; a 429's `retry_after` is waited out and the message sent again (`Outbox`).
+//! Edits and chat actions go through teloxide's `Throttle` (limits set in `telegram.rs`). A
+//! request Telegram answered with ok:true is never repeated.
 //! Edits are coalesced to about one per second per chat: the latest text always lands.
 
 use std::collections::HashMap;
@@ -12,6 +14,7 @@ use std::time::{Duration, Instant};
 use async_trait::async_trait;
 use teloxide::RequestError;
 use teloxide::adaptors::Throttle;
+use teloxide::adaptors::throttle::Limits;
 use teloxide::prelude::*;
 use teloxide::types::{
     ChatAction, ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, InputFile,
@@ -26,15 +29,87 @@ use crate::bot::{
 };
 use crate::metrics::{Api, outgoing};
 use crate::platforms::console::text_prompt;
+use crate::platforms::shared_limits::{Limit, SharedLimiter};
 use crate::platforms::telegram::render::{
     CAPTION_LIMIT, MESSAGE_LIMIT, escape, escaped_utf16_len, join_blocks, split_escaped,
 };
 
 pub type TgBot = Throttle<Bot>;
 
+/// Where messages leave: every new message takes a slot in the limits shared with the other
+/// instances (`limits`: per bot and per chat each second, per chat each minute), then goes
+/// straight out; a 429 is waited out (`retry_after`) and the message sent again, since a 429
+/// means nothing was delivered. Sending right after the slot is what keeps the shared count
+/// true: teloxide's Throttle releases its queue in bursts every 250 ms, which would bunch
+/// messages counted in different windows. Edits and chat actions go through the Throttle
+/// (`bot`): edits are already spaced per reply, and Telegram's published limits are about
+/// messages sent.
+#[derive(Clone)]
+pub struct Outbox {
+    pub bot: TgBot,
+    pub shared: SharedLimiter,
+    pub limits: Limits,
+}
+
+/// Supergroup and channel ids are -100 followed by the group's number.
+const SUPERGROUP_IDS_BELOW: i64 = -1_000_000_000_000;
+
+/// 429s waited out for one message before the refusal is returned.
+const MAX_RETRY_AFTER: usize = 5;
+
+impl Outbox {
+    /// Waits for a slot to send one message to `chat` under the shared limits.
+    async fn slot(&self, chat: ChatId) {
+        let chat_scope = format!("chat:{}", chat.0);
+        let minute_scope = format!("chat-minute:{}", chat.0);
+        // As teloxide's Throttle does: supergroups and channels (ids from -100…) have their own
+        // per-minute limit; other chats, basic groups and DMs alike, the chat one.
+        let per_minute = if chat.0 <= SUPERGROUP_IDS_BELOW {
+            self.limits.messages_per_min_channel_or_supergroup
+        } else {
+            self.limits.messages_per_min_chat
+        };
+        let scopes = [
+            (
+                "all",
+                Limit::per_second(self.limits.messages_per_sec_overall),
+            ),
+            (
+                chat_scope.as_str(),
+                Limit::per_second(self.limits.messages_per_sec_chat),
+            ),
+            (minute_scope.as_str(), Limit::per_minute(per_minute)),
+        ];
+        self.shared.wait(&scopes).await;
+    }
+
+    /// Sends one message built by `request` (built again for a retry after a 429).
+    async fn send<R>(
+        &self,
+        chat: ChatId,
+        request: impl Fn(&Bot) -> R,
+    ) -> Result<Message, RequestError>
+    where
+        R: IntoFuture<Output = Result<Message, RequestError>>,
+    {
+        let mut refusals = 0;
+        loop {
+            self.slot(chat).await;
+            // Counted as sent, or as an error by status (a 429 included).
+            match accepted(request(self.bot.inner()).await) {
+                Err(RequestError::RetryAfter(after)) if refusals < MAX_RETRY_AFTER => {
+                    refusals += 1;
+                    tokio::time::sleep(after.duration()).await;
+                }
+                result => return result,
+            }
+        }
+    }
+}
+
 /// Replies to one update, in its chat.
 pub struct TelegramResponder {
-    bot: TgBot,
+    out: Outbox,
     chat: ChatId,
     /// The creator's message, replied to when asking in a group (ForceReply needs a target).
     reply_to: Option<TgMessageId>,
@@ -65,14 +140,14 @@ struct EditInner {
 
 impl TelegramResponder {
     pub fn new(
-        bot: TgBot,
+        out: Outbox,
         chat: ChatId,
         reply_to: Option<TgMessageId>,
         group: bool,
         edit_interval: Duration,
     ) -> Self {
         TelegramResponder {
-            bot,
+            out,
             chat,
             reply_to,
             group,
@@ -126,7 +201,7 @@ pub struct SendError {
 /// Sends a whole reply to a chat: text parts (buttons on the last), then attachments; a single
 /// image with a short text goes as a photo with its caption. Returns the ids of the text parts.
 pub async fn send_reply(
-    bot: &TgBot,
+    out: &Outbox,
     chat: ChatId,
     reply: &Reply,
     markup_override: Option<ReplyMarkup>,
@@ -138,23 +213,27 @@ pub async fn send_reply(
     let mut ids = Vec::new();
     // Parts Telegram accepted so far, for a failure midway.
     let mut delivered = 0;
+    let file = |a: &Attachment| InputFile::memory(a.bytes.clone()).file_name(a.file_name.clone());
 
     let photo_with_caption = reply.attachments.len() == 1
         && is_image(&reply.attachments[0])
         && escaped_utf16_len(&text) <= CAPTION_LIMIT;
     if photo_with_caption {
         let a = &reply.attachments[0];
-        let mut request = bot
-            .send_photo(
-                chat,
-                InputFile::memory(a.bytes.clone()).file_name(a.file_name.clone()),
-            )
-            .caption(escape(&text))
-            .parse_mode(ParseMode::Html);
-        if let Some(m) = markup {
-            request = request.reply_markup(m);
-        }
-        let sent = accepted(request.await).map_err(|error| SendError { error, delivered })?;
+        let caption = escape(&text);
+        let sent = out
+            .send(chat, |bot| {
+                let request = bot
+                    .send_photo(chat, file(a))
+                    .caption(caption.clone())
+                    .parse_mode(ParseMode::Html);
+                match markup.clone() {
+                    Some(m) => request.reply_markup(m),
+                    None => request,
+                }
+            })
+            .await
+            .map_err(|error| SendError { error, delivered })?;
         ids.push(sent.id);
         return Ok(ids);
     }
@@ -165,48 +244,47 @@ pub async fn send_reply(
         .iter()
         .partition(|a| reply.attachments.len() == 1 && is_image(a));
     for a in images_first {
-        accepted(
-            bot.send_photo(
-                chat,
-                InputFile::memory(a.bytes.clone()).file_name(a.file_name.clone()),
-            )
-            .await,
-        )
-        .map_err(|error| SendError { error, delivered })?;
+        out.send(chat, |bot| bot.send_photo(chat, file(a)))
+            .await
+            .map_err(|error| SendError { error, delivered })?;
         delivered += 1;
     }
     if !text.trim().is_empty() {
         let parts = split_escaped(&text, MESSAGE_LIMIT);
         let last = parts.len() - 1;
         for (i, part) in parts.into_iter().enumerate() {
-            let mut request = bot.send_message(chat, part).parse_mode(ParseMode::Html);
-            if i == 0
-                && let Some(target) = reply_to
-            {
-                request = request
-                    .reply_parameters(ReplyParameters::new(target).allow_sending_without_reply());
-            }
-            if i == last
-                && let Some(m) = markup.clone()
-            {
-                request = request.reply_markup(m);
-            }
-            ids.push(
-                accepted(request.await)
-                    .map_err(|error| SendError { error, delivered })?
-                    .id,
-            );
+            let sent = out
+                .send(chat, |bot| {
+                    let mut request = bot
+                        .send_message(chat, part.clone())
+                        .parse_mode(ParseMode::Html);
+                    if i == 0
+                        && let Some(target) = reply_to
+                    {
+                        request = request.reply_parameters(
+                            ReplyParameters::new(target).allow_sending_without_reply(),
+                        );
+                    }
+                    if i == last
+                        && let Some(m) = markup.clone()
+                    {
+                        request = request.reply_markup(m);
+                    }
+                    request
+                })
+                .await
+                .map_err(|error| SendError { error, delivered })?;
+            ids.push(sent.id);
             delivered += 1;
         }
     }
     for a in rest {
-        let file = InputFile::memory(a.bytes.clone()).file_name(a.file_name.clone());
         let sent = if is_image(a) {
-            bot.send_photo(chat, file).await
+            out.send(chat, |bot| bot.send_photo(chat, file(a))).await
         } else {
-            bot.send_document(chat, file).await
+            out.send(chat, |bot| bot.send_document(chat, file(a))).await
         };
-        accepted(sent).map_err(|error| SendError { error, delivered })?;
+        sent.map_err(|error| SendError { error, delivered })?;
         delivered += 1;
     }
     Ok(ids)
@@ -216,7 +294,7 @@ pub async fn send_reply(
 impl Responder for TelegramResponder {
     async fn send(&self, reply: Reply) -> anyhow::Result<MessageId> {
         self.typing.cancel();
-        let ids = send_reply(&self.bot, self.chat, &reply, None, None).await?;
+        let ids = send_reply(&self.out, self.chat, &reply, None, None).await?;
         let key = ids.first().map(|id| id.0.to_string()).unwrap_or_default();
         self.sent.lock().await.insert(key.clone(), ids);
         Ok(MessageId(key))
@@ -249,6 +327,7 @@ impl Responder for TelegramResponder {
             match ids.get(i) {
                 Some(&id) => {
                     let mut request = self
+                        .out
                         .bot
                         .edit_message_text(self.chat, id, part)
                         .parse_mode(ParseMode::Html);
@@ -264,14 +343,19 @@ impl Responder for TelegramResponder {
                     new_ids.push(id);
                 }
                 None => {
-                    let mut request = self
-                        .bot
-                        .send_message(self.chat, part)
-                        .parse_mode(ParseMode::Html);
-                    if let Some(m) = markup {
-                        request = request.reply_markup(m);
-                    }
-                    new_ids.push(accepted(request.await)?.id);
+                    let sent = self
+                        .out
+                        .send(self.chat, |bot| {
+                            let request = bot
+                                .send_message(self.chat, part.clone())
+                                .parse_mode(ParseMode::Html);
+                            match markup.clone() {
+                                Some(m) => request.reply_markup(m),
+                                None => request,
+                            }
+                        })
+                        .await?;
+                    new_ids.push(sent.id);
                 }
             }
         }
@@ -280,7 +364,8 @@ impl Responder for TelegramResponder {
     }
 
     async fn typing(&self) -> anyhow::Result<()> {
-        self.bot
+        self.out
+            .bot
             .send_chat_action(self.chat, ChatAction::Typing)
             .await?;
         Ok(())
@@ -304,14 +389,14 @@ impl Responder for TelegramResponder {
         } else {
             (None, None)
         };
-        send_reply(&self.bot, self.chat, &reply, markup, target).await?;
+        send_reply(&self.out, self.chat, &reply, markup, target).await?;
         Ok(())
     }
 }
 
 /// Proactive sends (digests, reminders) to a saved Telegram chat.
 pub struct TelegramNotifier {
-    pub bot: TgBot,
+    pub bot: Outbox,
 }
 
 #[async_trait]

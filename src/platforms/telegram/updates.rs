@@ -22,7 +22,7 @@ use crate::bot::{ChatRef, Incoming, IncomingFile, Input, Platform, Reply, Respon
 use crate::domain::billing::stars;
 use crate::i18n::{Locale, msg};
 use crate::metrics::Api;
-use crate::platforms::telegram::responder::{TelegramResponder, TgBot};
+use crate::platforms::telegram::responder::{Outbox, TelegramResponder};
 
 /// Telegram bots may download files up to 20 MB.
 const MAX_DOWNLOAD_BYTES: u64 = 20 * 1024 * 1024;
@@ -31,7 +31,7 @@ const ADMIN_CACHE_TTL: Duration = Duration::from_secs(60);
 /// Everything needed to handle updates, shared by polling and the webhook.
 pub struct Pipeline {
     pub app: Arc<App>,
-    pub bot: TgBot,
+    pub bot: Outbox,
     /// The unthrottled bot, for downloads and callback answers (not messages).
     pub raw: Bot,
     pub username: String,
@@ -44,7 +44,7 @@ pub struct Pipeline {
 impl Pipeline {
     pub fn new(
         app: Arc<App>,
-        bot: TgBot,
+        bot: Outbox,
         raw: Bot,
         username: String,
         edit_interval: Duration,

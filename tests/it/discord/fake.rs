@@ -56,7 +56,8 @@ struct State {
     next_id: u64,
     /// DM channel per recipient: opening it again finds the same channel, as on Discord.
     dm_channels: HashMap<String, String>,
-    identify: Option<Value>,
+    /// Every IDENTIFY received, in order (one per shard started).
+    identifies: Vec<Value>,
     /// Files served at `/attachments/<id>/<filename>`, as Discord's CDN serves attachments.
     attachments: HashMap<String, Vec<u8>>,
 }
@@ -197,7 +198,17 @@ impl FakeDiscord {
     }
 
     pub fn identify(&self) -> Option<Value> {
-        self.state.lock().unwrap().identify.clone()
+        self.state.lock().unwrap().identifies.last().cloned()
+    }
+
+    /// The `shard` ([id, total]) of every IDENTIFY received.
+    pub fn identified_shards(&self) -> Vec<Value> {
+        let state = self.state.lock().unwrap();
+        state
+            .identifies
+            .iter()
+            .map(|d| d["shard"].clone())
+            .collect()
     }
 
     /// Sends INTERACTION_CREATE to every connected gateway session.
@@ -310,7 +321,11 @@ impl FakeDiscord {
                             if ws.send(Ws::Text(ack.to_string())).await.is_err() { return; }
                         }
                         Some(2) => {
-                            self.state.lock().unwrap().identify = Some(payload["d"].clone());
+                            self.state.lock().unwrap().identifies.push(payload["d"].clone());
+                            let shard = match &payload["d"]["shard"] {
+                                Value::Null => json!([0, 1]),
+                                shard => shard.clone(),
+                            };
                             seq += 1;
                             let ready = json!({ "op": 0, "s": seq, "t": "READY", "d": {
                                 "v": 10,
@@ -320,7 +335,7 @@ impl FakeDiscord {
                                 "guilds": [],
                                 "session_id": "fake-session",
                                 "resume_gateway_url": "ws://127.0.0.1:1",
-                                "shard": [0, 1],
+                                "shard": shard,
                                 "application": { "id": APP_ID, "flags": 0 }
                             }});
                             if ws.send(Ws::Text(ready.to_string())).await.is_err() { return; }

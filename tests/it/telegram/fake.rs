@@ -202,6 +202,16 @@ impl FakeTelegram {
         id
     }
 
+    /// getUpdates calls received so far.
+    pub fn polls(&self) -> usize {
+        self.state.lock().polls
+    }
+
+    /// getUpdates calls that arrived while another was still open: more than one poller.
+    pub fn poll_overlaps(&self) -> usize {
+        self.state.lock().poll_overlaps
+    }
+
     /// Updates pushed and not yet confirmed by a getUpdates with a higher `offset`.
     pub fn pending_updates(&self) -> usize {
         self.state.lock().updates.len()
@@ -567,6 +577,11 @@ struct Inner {
     active_webhook: Option<String>,
     next_message_id: HashMap<i64, i64>,
     next_file: u64,
+    /// getUpdates calls received, held open right now, and received while another was open
+    /// (the real Bot API answers that with 409 Conflict: two pollers).
+    polls: usize,
+    polls_open: usize,
+    poll_overlaps: usize,
 }
 
 impl Default for Inner {
@@ -584,6 +599,9 @@ impl Default for Inner {
             active_webhook: None,
             next_message_id: HashMap::new(),
             next_file: 0,
+            polls: 0,
+            polls_open: 0,
+            poll_overlaps: 0,
         }
     }
 }
@@ -849,7 +867,25 @@ async fn fail_with(failure: Failure) -> Response {
     }
 }
 
+/// Counts a getUpdates as open until its answer is sent or the client goes away.
+struct OpenPoll<'a>(&'a Shared);
+
+impl Drop for OpenPoll<'_> {
+    fn drop(&mut self) {
+        self.0.lock().polls_open -= 1;
+    }
+}
+
 async fn get_updates(state: &Shared, p: &Value) -> Response {
+    {
+        let mut inner = state.lock();
+        inner.polls += 1;
+        if inner.polls_open > 0 {
+            inner.poll_overlaps += 1;
+        }
+        inner.polls_open += 1;
+    }
+    let _open = OpenPoll(state);
     let offset = param_i64(p, "offset").unwrap_or(0);
     let limit = param_i64(p, "limit").unwrap_or(100).clamp(1, 100) as usize;
     let wait =

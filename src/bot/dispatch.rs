@@ -96,44 +96,14 @@ async fn invocation(app: &App, incoming: Incoming) -> anyhow::Result<Invocation>
 async fn route(app: &App, inv: &Invocation, r: &dyn Responder) -> CommandResult {
     let standing = consent::standing(&app.db, inv.account).await?;
     let gated = !standing.accepted();
+    if gated && let Some((blocked, cost)) = refused_before_running(app, inv) {
+        return refuse(app, inv, standing, blocked, cost, r).await;
+    }
     match &inv.input {
         Input::Line(line) => match tokenizer::parse_line(line)? {
-            Line::Command(raw) if gated && !open_while_gated(app, inv, &raw) => {
-                refuse(
-                    app,
-                    inv,
-                    standing,
-                    Blocked::of(&inv.input),
-                    Some(Cost::Full),
-                    r,
-                )
-                .await
-            }
             Line::Command(raw) => run_command(app, inv, &raw, r).await,
-            Line::Text(_) if gated => {
-                refuse(
-                    app,
-                    inv,
-                    standing,
-                    Blocked::of(&inv.input),
-                    Some(Cost::Full),
-                    r,
-                )
-                .await
-            }
             Line::Text(text) => on_text(app, inv, &text, r).await,
         },
-        Input::Command(raw) if gated && !open_while_gated(app, inv, raw) => {
-            refuse(
-                app,
-                inv,
-                standing,
-                Blocked::of(&inv.input),
-                Some(Cost::Full),
-                r,
-            )
-            .await
-        }
         Input::Command(raw) => run_command(app, inv, raw, r).await,
         Input::Button(id) => {
             charge(app, inv, Cost::Half).await?;
@@ -155,11 +125,6 @@ async fn route(app: &App, inv: &Invocation, r: &dyn Responder) -> CommandResult 
                 None => Ok(()),
             }
         }
-        // Nothing is read: a pending question keeps waiting for its answers.
-        Input::Answers(_) if gated => refuse(app, inv, standing, Blocked::NotKept, None, r).await,
-        Input::File(_) if gated => {
-            refuse(app, inv, standing, Blocked::NotKept, Some(Cost::Full), r).await
-        }
         Input::Answers(answers) => {
             match questions::answer_all(app, inv, r, answers.clone()).await?? {
                 Answered::Complete { purpose, answers } => {
@@ -173,6 +138,26 @@ async fn route(app: &App, inv: &Invocation, r: &dyn Responder) -> CommandResult 
             charge(app, inv, Cost::Full).await?;
             commands::on_file(app, inv, file, r).await
         }
+    }
+}
+
+/// For a gated account: what the gate refuses before anything runs, with what to charge (a
+/// button is judged once pressed, by its action). Answers are not read, so a pending question
+/// keeps waiting for them.
+fn refused_before_running(app: &App, inv: &Invocation) -> Option<(Blocked, Option<Cost>)> {
+    let kept = || Some((Blocked::of(&inv.input), Some(Cost::Full)));
+    match &inv.input {
+        Input::Line(line) => match tokenizer::parse_line(line) {
+            Ok(Line::Command(raw)) if open_while_gated(app, inv, &raw) => None,
+            Ok(Line::Command(_) | Line::Text(_)) => kept(),
+            // Refused by the tokenizer: its sentence says why.
+            Err(_) => None,
+        },
+        Input::Command(raw) if open_while_gated(app, inv, raw) => None,
+        Input::Command(_) => kept(),
+        Input::Button(_) => None,
+        Input::Answers(_) => Some((Blocked::NotKept, None)),
+        Input::File(_) => Some((Blocked::NotKept, Some(Cost::Full))),
     }
 }
 

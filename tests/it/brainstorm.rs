@@ -10,14 +10,14 @@ use std::time::Duration;
 
 use chrono::Utc;
 use creatorpilot::app::App;
-use creatorpilot::bot::{AccountId, Button, Platform, Reply};
+use creatorpilot::bot::{AccountId, Platform};
 use creatorpilot::domain::channels::demo;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::ai::fake::{Answer, FakeAi};
 use crate::channels::{count, say};
-use crate::engine::{Recorder, press};
+use crate::engine::{action_id, labels, press, replies};
 use crate::support::*;
 
 async fn account(t: &TestApp, user: &str) -> AccountId {
@@ -81,31 +81,6 @@ async fn app_with_ai(fake: &FakeAi, extra: &[(&str, &str)]) -> TestApp {
     ];
     vars.extend_from_slice(extra);
     app_with(&vars).await
-}
-
-fn labels(reply: &Reply) -> Vec<String> {
-    reply
-        .buttons
-        .iter()
-        .map(|b| match b {
-            Button::Action { label, .. } | Button::Link { label, .. } => label.clone(),
-        })
-        .collect()
-}
-
-fn action_id(reply: &Reply, label: &str) -> String {
-    reply
-        .buttons
-        .iter()
-        .find_map(|b| match b {
-            Button::Action { label: l, id } if l == label => Some(id.clone()),
-            _ => None,
-        })
-        .unwrap_or_else(|| panic!("no {label} button in {reply:?}"))
-}
-
-fn replies(r: &Recorder) -> Vec<Reply> {
-    r.replies.lock().unwrap().clone()
 }
 
 async fn ideas_used(t: &TestApp) -> i64 {

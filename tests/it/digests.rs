@@ -377,6 +377,20 @@ pub(crate) async fn due_subscriptions(t: &TestApp, n: i64) {
     .unwrap();
 }
 
+/// The digest job of subscription `sub` (of `user`, to Telegram chat 1) for `local_date`.
+fn digest_job(sub: Uuid, user: Uuid, local_date: NaiveDate) -> Job {
+    Job::Digest {
+        account: AccountId(user),
+        subscription: sub,
+        destination: Destination {
+            platform: Platform::Telegram,
+            chat_id: "1".into(),
+        },
+        locale: Locale::En,
+        local_date,
+    }
+}
+
 async fn run_until_idle(t: &TestApp, workers: &[&str]) {
     let stop = CancellationToken::new();
     let handles: Vec<_> = workers
@@ -458,16 +472,7 @@ async fn a_digest_queued_for_an_earlier_day_is_dropped_not_sent_late() {
         .await
         .unwrap();
     let yesterday = Utc::now().date_naive() - Days::days(1);
-    let job = Job::Digest {
-        account: AccountId(user),
-        subscription: sub,
-        destination: Destination {
-            platform: Platform::Telegram,
-            chat_id: "1".into(),
-        },
-        locale: Locale::En,
-        local_date: yesterday,
-    };
+    let job = digest_job(sub, user, yesterday);
     jobs::enqueue(&t.db.pool, &job, "old", Utc::now())
         .await
         .unwrap();
@@ -809,16 +814,7 @@ async fn a_gated_accounts_digest_is_paused_with_one_notice_until_the_policy_is_a
         .fetch_one(&t.db.pool)
         .await
         .unwrap();
-    let job = Job::Digest {
-        account: AccountId(user),
-        subscription: sub,
-        destination: Destination {
-            platform: Platform::Telegram,
-            chat_id: "1".into(),
-        },
-        locale: Locale::En,
-        local_date: Utc::now().date_naive(),
-    };
+    let job = digest_job(sub, user, Utc::now().date_naive());
     jobs::enqueue(&t.db.pool, &job, "again", Utc::now())
         .await
         .unwrap();

@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use creatorpilot::bot::{
-    ChatRef, Incoming, Input, MessageId, Platform, QuestionView, Reply, Responder,
+    Button, ChatRef, Incoming, Input, MessageId, Platform, QuestionView, Reply, Responder,
 };
 use creatorpilot::commands::{ButtonAction, CommandName};
 use creatorpilot::i18n::{I18n, Locale, keys_and_variables};
@@ -188,6 +188,41 @@ impl Recorder {
     }
 }
 
+/// Every reply, in order.
+pub fn replies(r: &Recorder) -> Vec<Reply> {
+    r.replies.lock().unwrap().clone()
+}
+
+/// The one reply.
+pub fn only_reply(r: &Recorder) -> Reply {
+    let replies = r.replies.lock().unwrap();
+    assert_eq!(replies.len(), 1, "{replies:?}");
+    replies[0].clone()
+}
+
+/// The labels of a reply's buttons, in order.
+pub fn labels(reply: &Reply) -> Vec<String> {
+    reply
+        .buttons
+        .iter()
+        .map(|b| match b {
+            Button::Action { label, .. } | Button::Link { label, .. } => label.clone(),
+        })
+        .collect()
+}
+
+/// The id behind the action button labelled `label`.
+pub fn action_id(reply: &Reply, label: &str) -> String {
+    reply
+        .buttons
+        .iter()
+        .find_map(|b| match b {
+            Button::Action { label: l, id } if l == label => Some(id.clone()),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("no {label} button in {reply:?}"))
+}
+
 pub fn incoming(platform: Platform, user: &str, chat: &str, input: Input) -> Incoming {
     Incoming {
         platform,
@@ -205,7 +240,8 @@ pub fn incoming(platform: Platform, user: &str, chat: &str, input: Input) -> Inc
     }
 }
 
-async fn send(t: &TestApp, user: &str, chat: &str, input: Input) -> Recorder {
+/// One input from a Telegram user in chat `chat`, straight to the engine (no policy accepted).
+pub async fn send(t: &TestApp, user: &str, chat: &str, input: Input) -> Recorder {
     let r = Recorder::default();
     creatorpilot::bot::dispatch::handle(
         &t.app,

@@ -4,59 +4,21 @@
 //! creator who has accepted nothing (no `accept_policy` setup).
 
 use creatorpilot::bot::buttons::{self, Lifetime};
-use creatorpilot::bot::{Button, Destination, IncomingFile, Input, Platform, Reply};
+use creatorpilot::bot::{Button, Destination, IncomingFile, Input, Platform};
 use creatorpilot::commands::ButtonAction;
 use creatorpilot::domain::consent::POLICY_VERSION;
 use creatorpilot::domain::{accounts, privacy};
 use creatorpilot::i18n::{Locale, msg};
 
-use crate::engine::{Recorder, incoming};
+use crate::engine::{Recorder, action_id as button, labels, only_reply as only};
 use crate::support::*;
 
 async fn send(t: &TestApp, user: &str, input: Input) -> Recorder {
-    let r = Recorder::default();
-    creatorpilot::bot::dispatch::handle(
-        &t.app,
-        incoming(Platform::Telegram, user, user, input),
-        &r,
-    )
-    .await;
-    r
+    crate::engine::send(t, user, user, input).await
 }
 
 async fn line(t: &TestApp, user: &str, text: &str) -> Recorder {
     send(t, user, Input::Line(text.into())).await
-}
-
-fn replies(r: &Recorder) -> Vec<Reply> {
-    r.replies.lock().unwrap().clone()
-}
-
-fn only(r: &Recorder) -> Reply {
-    let all = replies(r);
-    assert_eq!(all.len(), 1, "{all:?}");
-    all[0].clone()
-}
-
-fn labels(reply: &Reply) -> Vec<String> {
-    reply
-        .buttons
-        .iter()
-        .map(|b| match b {
-            Button::Action { label, .. } | Button::Link { label, .. } => label.clone(),
-        })
-        .collect()
-}
-
-fn button(reply: &Reply, label: &str) -> String {
-    reply
-        .buttons
-        .iter()
-        .find_map(|b| match b {
-            Button::Action { label: l, id } if l == label => Some(id.clone()),
-            _ => None,
-        })
-        .unwrap_or_else(|| panic!("no {label} button in {reply:?}"))
 }
 
 fn tr(t: &TestApp, key: &str) -> String {

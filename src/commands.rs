@@ -165,7 +165,7 @@ pub async fn run(
         CommandName::Link => link::run(app, inv, args, r).await,
         CommandName::Ops => ops::run(app, inv, args, r).await,
         CommandName::Plan => plan::run(app, inv, r).await,
-        CommandName::Privacy => privacy::run(app, inv, r).await,
+        CommandName::Privacy => privacy::show(app, inv, None, r).await,
         CommandName::Profile => profile::run(app, inv, args, r).await,
         CommandName::Revenue => revenue::run(app, inv, args, r).await,
         CommandName::Start => start::run(app, inv, args, r).await,
@@ -255,8 +255,10 @@ pub enum ButtonAction {
     AcceptPolicy {
         then: Option<crate::bot::gate::Blocked>,
     },
-    /// Next to Accept: the whole policy (`/privacy`).
-    ShowPolicy,
+    /// Next to Accept: the whole policy (`/privacy`), with an Accept running the same `then`.
+    ShowPolicy {
+        then: Option<crate::bot::gate::Blocked>,
+    },
 }
 
 impl ButtonAction {
@@ -285,7 +287,7 @@ impl ButtonAction {
             | ButtonAction::PauseDigest { .. }
             | ButtonAction::LinkIdeaVideo { .. }
             | ButtonAction::Upgrade { .. }
-            | ButtonAction::ShowPolicy => false,
+            | ButtonAction::ShowPolicy { .. } => false,
         }
     }
 
@@ -294,7 +296,7 @@ impl ButtonAction {
         matches!(
             self,
             ButtonAction::AcceptPolicy { .. }
-                | ButtonAction::ShowPolicy
+                | ButtonAction::ShowPolicy { .. }
                 | ButtonAction::ConfirmForget
                 | ButtonAction::CancelForget
                 | ButtonAction::SetLanguage { .. }
@@ -360,7 +362,7 @@ pub async fn on_button(
         ButtonAction::Upgrade { plan } => upgrade::offer(app, inv, plan, r).await,
         // What the gate kept runs next, from the dispatcher.
         ButtonAction::AcceptPolicy { .. } => privacy::accept(app, inv, r).await,
-        ButtonAction::ShowPolicy => privacy::run(app, inv, r).await,
+        ButtonAction::ShowPolicy { then } => privacy::show(app, inv, then, r).await,
     }
 }
 

@@ -120,9 +120,11 @@ async fn route(app: &App, inv: &Invocation, r: &dyn Responder) -> CommandResult 
                 _ => None,
             };
             commands::on_button(app, inv, action, r).await?;
+            // Only the press that accepts runs what was kept: another Accept (the one under
+            // the whole policy, or a late one) runs nothing twice.
             match then {
-                Some(blocked) => Box::pin(after_accept(app, inv, blocked, r)).await,
-                None => Ok(()),
+                Some(blocked) if gated => Box::pin(after_accept(app, inv, blocked, r)).await,
+                _ => Ok(()),
             }
         }
         Input::Answers(answers) => {

@@ -8,8 +8,9 @@
 //! action, never in the button itself) and runs once the policy is accepted, so the creator does
 //! not have to type it again. A command, a line of text or a button is replayed; a file or the
 //! answers of a form are not kept (their bytes do not belong in a button's action): the reply
-//! after Accept asks to send them again. Accounts created before the gate have no `policy`
-//! consent and are asked at their next command, like new ones.
+//! after Accept asks to send them again. Only the press that accepts runs what was kept (a later
+//! Accept, e.g. under a second refusal, runs nothing), so nothing runs twice. Accounts created
+//! before the gate have no `policy` consent and are asked at their next command, like new ones.
 //!
 //! Plain data; the dispatcher (`bot::dispatch`) applies the gate and replays what it kept.
 

@@ -22,7 +22,13 @@ const SECTIONS: [&str; 6] = [
     "privacy-your-rights",
 ];
 
-pub async fn run(app: &App, inv: &Invocation, r: &dyn Responder) -> CommandResult {
+/// The whole policy; while it is not accepted, with an Accept button that then runs `then`.
+pub async fn show(
+    app: &App,
+    inv: &Invocation,
+    then: Option<Blocked>,
+    r: &dyn Responder,
+) -> CommandResult {
     let tr = |key: &str| app.i18n.tr(inv.locale, key);
     let mut reply = Reply::text(app.i18n.render(
         inv.locale,
@@ -40,17 +46,8 @@ pub async fn run(app: &App, inv: &Invocation, r: &dyn Responder) -> CommandResul
     reply = reply.block(contact);
     // Read before accepting: the Accept button comes with the text.
     if !consent::standing(&app.db, inv.account).await?.accepted() {
-        reply = reply.button(
-            accept_button(
-                app,
-                inv.account,
-                &inv.destination(),
-                inv.locale,
-                None,
-                Lifetime::Reply,
-            )
-            .await?,
-        );
+        let to = (inv.account, &inv.destination(), inv.locale);
+        reply.buttons = policy_buttons(app, to, then, false, Lifetime::Reply).await?;
     }
     r.send(reply).await?;
     Ok(())
@@ -71,20 +68,8 @@ pub async fn ask_acceptance(
     for block in what_to_accept(app, inv.locale, standing) {
         reply = reply.block(block);
     }
-    let destination = inv.destination();
-    reply = reply
-        .button(
-            accept_button(
-                app,
-                inv.account,
-                &destination,
-                inv.locale,
-                then,
-                Lifetime::Reply,
-            )
-            .await?,
-        )
-        .button(read_button(app, inv.account, &destination, inv.locale, Lifetime::Reply).await?);
+    let to = (inv.account, &inv.destination(), inv.locale);
+    reply.buttons = policy_buttons(app, to, then, true, Lifetime::Reply).await?;
     r.send(reply.private()).await?;
     Ok(())
 }
@@ -116,29 +101,28 @@ fn what_to_accept(app: &App, locale: Locale, standing: Standing) -> Vec<String> 
     blocks
 }
 
-async fn accept_button(
+/// Accept (running `then` once accepted) and, with `read`, "Read the policy" (the whole
+/// text, with an Accept of its own that runs the same `then`).
+async fn policy_buttons(
     app: &App,
-    account: AccountId,
-    destination: &Destination,
-    locale: Locale,
+    (account, destination, locale): (AccountId, &Destination, Locale),
     then: Option<Blocked>,
+    read: bool,
     lifetime: Lifetime,
-) -> anyhow::Result<Button> {
-    let label = app.i18n.tr(locale, "privacy-accept-button");
-    let action = ButtonAction::AcceptPolicy { then };
-    buttons::store(app, account, destination, label, &action, lifetime).await
-}
-
-async fn read_button(
-    app: &App,
-    account: AccountId,
-    destination: &Destination,
-    locale: Locale,
-    lifetime: Lifetime,
-) -> anyhow::Result<Button> {
-    let label = app.i18n.tr(locale, "privacy-read-button");
-    let action = ButtonAction::ShowPolicy;
-    buttons::store(app, account, destination, label, &action, lifetime).await
+) -> anyhow::Result<Vec<Button>> {
+    let mut actions = vec![(
+        "privacy-accept-button",
+        ButtonAction::AcceptPolicy { then: then.clone() },
+    )];
+    if read {
+        actions.push(("privacy-read-button", ButtonAction::ShowPolicy { then }));
+    }
+    let mut stored = Vec::new();
+    for (key, action) in actions {
+        let label = app.i18n.tr(locale, key);
+        stored.push(buttons::store(app, account, destination, label, &action, lifetime).await?);
+    }
+    Ok(stored)
 }
 
 /// Accept: the consent is recorded (scope `policy`, the version in force, now). What the gate
@@ -172,7 +156,13 @@ pub async fn digest_paused(
     for block in what_to_accept(app, locale, standing) {
         reply = reply.block(block);
     }
-    Ok(reply
-        .button(accept_button(app, account, destination, locale, None, Lifetime::Proactive).await?)
-        .button(read_button(app, account, destination, locale, Lifetime::Proactive).await?))
+    reply.buttons = policy_buttons(
+        app,
+        (account, destination, locale),
+        None,
+        true,
+        Lifetime::Proactive,
+    )
+    .await?;
+    Ok(reply)
 }

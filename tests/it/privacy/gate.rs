@@ -142,7 +142,7 @@ async fn a_new_account_accepts_the_policy_in_start_and_nothing_else_runs_before(
     assert!(rows[0].1 < 60.0, "{rows:?}");
 
     // The account is through: /start is the normal welcome and asks the name; the Accept of
-    // the first /start, pressed late, records nothing more and continues the onboarding.
+    // the first /start, pressed late, records nothing more and runs nothing twice.
     let r = line(&t, "1", "/start").await;
     assert_eq!(
         r.texts(),
@@ -154,7 +154,7 @@ async fn a_new_account_accepts_the_policy_in_start_and_nothing_else_runs_before(
     );
     assert_eq!(r.asked.lock().unwrap().len(), 1);
     let late = send(&t, "1", Input::Button(button(&start, "Accept"))).await;
-    assert_eq!(late.texts()[0], accepted(&t));
+    assert_eq!(late.texts(), vec![accepted(&t)]);
     assert_eq!(policy_rows(&t).await.len(), 1);
 
     // /export has the acceptance.
@@ -229,9 +229,34 @@ async fn a_changed_policy_shows_what_changed_and_runs_the_refused_button_after_a
     // A one-shot Accept: pressing it again is refused politely.
     let again = send(&t, "5", Input::Button(button(&refused, "Accept"))).await;
     assert_eq!(again.texts(), vec![tr(&t, "button-already-used")]);
-    // The /plan refused earlier still waits behind its own Accept.
+    // The Accept under the /plan refused earlier: the account is through, it runs nothing.
     let r = send(&t, "5", Input::Button(button(&plan, "Accept"))).await;
-    assert!(r.texts()[1].starts_with("Your plan"), "{:?}", r.texts());
+    assert_eq!(r.texts(), vec![accepted(&t)]);
+    assert_eq!(policy_rows(&t).await.len(), 2);
+}
+
+#[tokio::test]
+async fn reading_the_whole_policy_from_start_then_accepting_continues_the_onboarding() {
+    let t = app().await;
+    let start = only(&line(&t, "3", "/start").await);
+    let read = only(&send(&t, "3", Input::Button(button(&start, "Read the policy"))).await);
+    assert!(
+        read.blocks[0].starts_with("CreatorPilot's privacy policy"),
+        "{read:?}"
+    );
+    assert_eq!(labels(&read), ["Accept"]);
+    let r = send(&t, "3", Input::Button(button(&read, "Accept"))).await;
+    assert_eq!(
+        r.texts(),
+        vec![
+            accepted(&t),
+            format!("{}\n{}", tr(&t, "start-welcome"), tr(&t, "start-what-next"))
+        ]
+    );
+    assert_eq!(
+        r.asked.lock().unwrap()[0].fields[0].label,
+        tr(&t, "start-ask-name")
+    );
 }
 
 #[tokio::test]

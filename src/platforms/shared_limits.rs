@@ -6,9 +6,13 @@
 //! Buckets are named `platform:HASH:scope`, HASH being the first 16 hex digits of the bot token's
 //! SHA-256: the token itself never reaches the database. Windows are the platform's plus a small
 //! margin, so that a send decided just inside a window cannot arrive just inside the next one
-//! (scheduling and network jitter between the decision and the arrival). When the database cannot be reached the send waits a
-//! second, then goes ahead (logged): each sending task then sends at most once a second, and
-//! replies are not held hostage (without the database the bot can do little else anyway).
+//! (scheduling and network jitter between the decision and the arrival).
+//!
+//! When the database cannot be reached (a restart, a failover), the send keeps asking for its
+//! slot every quarter second: sends held during the outage then take slots like any other once it
+//! is back, so the caps hold through a database restart (`scripts/faults` restarts it). Only after
+//! `UNAVAILABLE_GIVE_UP` without an answer does a send go ahead uncounted (logged): a long outage
+//! must not hold replies forever, and without the database the bot can do little else anyway.
 
 use std::time::Duration;
 
@@ -20,8 +24,11 @@ use crate::db::send_limits::{self, Slot};
 /// Added to each window: what an instance's send may lag behind its decision.
 const MARGIN_MS: i32 = 150;
 
-/// How long a send waits when the database cannot count it.
-const UNAVAILABLE_WAIT: Duration = Duration::from_secs(1);
+/// How often a send asks again for its slot while the database cannot be reached.
+const UNAVAILABLE_RETRY: Duration = Duration::from_millis(250);
+
+/// How long a send waits for the database before it goes ahead uncounted.
+const UNAVAILABLE_GIVE_UP: Duration = Duration::from_secs(30);
 
 #[derive(Clone)]
 pub struct SharedLimiter {
@@ -73,6 +80,7 @@ impl SharedLimiter {
                     .saturating_add(MARGIN_MS),
             })
             .collect();
+        let mut unavailable_since = None;
         loop {
             match send_limits::take(&self.db, &slots).await {
                 Ok(0) => return,
@@ -81,9 +89,15 @@ impl SharedLimiter {
                     tokio::time::sleep(Duration::from_millis(wait)).await;
                 }
                 Err(e) => {
-                    tracing::warn!(error = %e, "shared send limits unavailable; sending after a second");
-                    tokio::time::sleep(UNAVAILABLE_WAIT).await;
-                    return;
+                    let since = *unavailable_since.get_or_insert_with(|| {
+                        tracing::warn!(error = %e, "shared send limits unavailable; waiting for the database");
+                        tokio::time::Instant::now()
+                    });
+                    if since.elapsed() >= UNAVAILABLE_GIVE_UP {
+                        tracing::warn!(error = %e, "shared send limits still unavailable; sending uncounted");
+                        return;
+                    }
+                    tokio::time::sleep(UNAVAILABLE_RETRY).await;
                 }
             }
         }

@@ -64,7 +64,9 @@ fn serve(
         .env("TOKEN_ENCRYPTION_KEYS", &keys)
         .current_dir(data)
         .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped());
+        .stderr(std::process::Stdio::piped())
+        // A failing assertion must not leave the process running.
+        .kill_on_drop(true);
     for (k, v) in extra {
         cmd.env(k, v);
     }

@@ -808,6 +808,8 @@ async fn serve_answers_through_long_polling_and_exits_zero_on_sigterm() {
         .current_dir(work.path())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped())
+        // A failing assertion must not leave the process running.
+        .kill_on_drop(true)
         .spawn()
         .unwrap();
     fake.push_update(private_text(314, "fr", "/plan"));

@@ -202,6 +202,8 @@ async fn serve_exits_zero_on_sigterm() {
         .current_dir(work.path())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped())
+        // A failing assertion must not leave the process running.
+        .kill_on_drop(true)
         .spawn()
         .unwrap();
     let url = format!("http://127.0.0.1:{port}/healthz");

@@ -12,12 +12,13 @@ use crate::discord::Harness;
 use crate::discord::fake::{self, FakeDiscord};
 use crate::support::*;
 
-async fn gateway_instance(fake: &FakeDiscord, db: &TestDb, shards: &str) -> Instance {
-    let env = [
+/// An instance running the Discord gateway, with `DISCORD_SHARDS` when `shards` is given.
+async fn gateway_instance(fake: &FakeDiscord, db: &TestDb, shards: Option<&str>) -> Instance {
+    let mut env = vec![
         ("DISCORD_BOT_TOKEN", "fake-token"),
         ("DISCORD_API_URL", fake.url.as_str()),
-        ("DISCORD_SHARDS", shards),
     ];
+    env.extend(shards.map(|shards| ("DISCORD_SHARDS", shards)));
     let mut instance = Instance::new(db, &env).await;
     platforms::discord::start(
         &instance.app,
@@ -33,8 +34,8 @@ async fn gateway_instance(fake: &FakeDiscord, db: &TestDb, shards: &str) -> Inst
 async fn two_instances_identify_with_the_shards_each_is_given() {
     let fake = FakeDiscord::start().await;
     let db = fresh_db().await;
-    let first = gateway_instance(&fake, &db, "0..1/3").await;
-    let second = gateway_instance(&fake, &db, "2..2/3").await;
+    let first = gateway_instance(&fake, &db, Some("0..1/3")).await;
+    let second = gateway_instance(&fake, &db, Some("2..2/3")).await;
     eventually("three shards identify", async || {
         fake.identified_shards().len() >= 3
     })
@@ -52,18 +53,7 @@ async fn two_instances_identify_with_the_shards_each_is_given() {
 async fn without_discord_shards_an_instance_runs_shard_zero_of_one() {
     let fake = FakeDiscord::start().await;
     let db = fresh_db().await;
-    let env = [
-        ("DISCORD_BOT_TOKEN", "fake-token"),
-        ("DISCORD_API_URL", fake.url.as_str()),
-    ];
-    let mut instance = Instance::new(&db, &env).await;
-    platforms::discord::start(
-        &instance.app,
-        Mode::Full,
-        &instance.stop,
-        &mut instance.tasks,
-    )
-    .await;
+    let instance = gateway_instance(&fake, &db, None).await;
     eventually("the gateway identifies", async || fake.identify().is_some()).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
     let shards = fake.identified_shards();

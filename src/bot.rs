@@ -7,6 +7,7 @@
 pub mod args;
 pub mod buttons;
 pub mod dispatch;
+pub mod gate;
 pub mod notifier;
 pub mod questions;
 pub mod tokenizer;

@@ -125,6 +125,19 @@ impl CommandName {
     pub fn from_name(name: &str) -> Option<CommandName> {
         CommandName::ALL.into_iter().find(|c| c.as_str() == name)
     }
+
+    /// The commands an account that has not accepted the policy in force may run (`bot::gate`).
+    pub fn open_while_gated(self) -> bool {
+        matches!(
+            self,
+            CommandName::Start
+                | CommandName::Help
+                | CommandName::Privacy
+                | CommandName::Export
+                | CommandName::Forget
+                | CommandName::Language
+        )
+    }
 }
 
 pub async fn run(
@@ -152,7 +165,7 @@ pub async fn run(
         CommandName::Link => link::run(app, inv, args, r).await,
         CommandName::Ops => ops::run(app, inv, args, r).await,
         CommandName::Plan => plan::run(app, inv, r).await,
-        CommandName::Privacy => privacy::run(app, inv, r).await,
+        CommandName::Privacy => privacy::show(app, inv, None, r).await,
         CommandName::Profile => profile::run(app, inv, args, r).await,
         CommandName::Revenue => revenue::run(app, inv, args, r).await,
         CommandName::Start => start::run(app, inv, args, r).await,
@@ -238,6 +251,14 @@ pub enum ButtonAction {
     Upgrade {
         plan: crate::domain::plans::PlanName,
     },
+    /// Accepts the privacy policy in force, then runs what the gate kept (`bot::gate`).
+    AcceptPolicy {
+        then: Option<crate::bot::gate::Blocked>,
+    },
+    /// Next to Accept: the whole policy (`/privacy`), with an Accept running the same `then`.
+    ShowPolicy {
+        then: Option<crate::bot::gate::Blocked>,
+    },
 }
 
 impl ButtonAction {
@@ -254,7 +275,8 @@ impl ButtonAction {
             | ButtonAction::SaveIdea { .. }
             | ButtonAction::DiscardIdea
             | ButtonAction::AnswerQuestion { .. }
-            | ButtonAction::CancelQuestion => true,
+            | ButtonAction::CancelQuestion
+            | ButtonAction::AcceptPolicy { .. } => true,
             ButtonAction::SetLanguage { .. }
             | ButtonAction::Reconnect { .. }
             | ButtonAction::FullStats
@@ -264,8 +286,21 @@ impl ButtonAction {
             | ButtonAction::RefineIdeas
             | ButtonAction::PauseDigest { .. }
             | ButtonAction::LinkIdeaVideo { .. }
-            | ButtonAction::Upgrade { .. } => false,
+            | ButtonAction::Upgrade { .. }
+            | ButtonAction::ShowPolicy { .. } => false,
         }
+    }
+
+    /// The buttons of the commands open while gated (`CommandName::open_while_gated`).
+    pub fn open_while_gated(&self) -> bool {
+        matches!(
+            self,
+            ButtonAction::AcceptPolicy { .. }
+                | ButtonAction::ShowPolicy { .. }
+                | ButtonAction::ConfirmForget
+                | ButtonAction::CancelForget
+                | ButtonAction::SetLanguage { .. }
+        )
     }
 }
 
@@ -325,6 +360,9 @@ pub async fn on_button(
             external_id,
         } => idea::link_video(app, inv, idea, platform_id, &external_id, r).await,
         ButtonAction::Upgrade { plan } => upgrade::offer(app, inv, plan, r).await,
+        // What the gate kept runs next, from the dispatcher.
+        ButtonAction::AcceptPolicy { .. } => privacy::accept(app, inv, r).await,
+        ButtonAction::ShowPolicy { then } => privacy::show(app, inv, then, r).await,
     }
 }
 

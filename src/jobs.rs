@@ -358,6 +358,15 @@ async fn execute(job: Job, ctx: &mut JobContext<'_>) -> Result<(), JobError> {
         } => {
             use crate::domain::channels::sync::{SyncError, SyncOutcome};
             use crate::domain::channels::sync_now::{self, Guarded};
+            if !crate::domain::consent::standing(&ctx.app.db, account)
+                .await?
+                .accepted()
+            {
+                // Nothing is synced until the policy in force is accepted; tomorrow's job
+                // tries again.
+                tracing::debug!(%connection, "sync skipped: the policy is not accepted");
+                return Ok(());
+            }
             let result = match sync_now::exclusive(ctx.app, connection).await? {
                 Guarded::Ran(result) => result,
                 // A sync of this connection is running right now (`/sync`): it covers this one.
@@ -441,6 +450,12 @@ async fn execute(job: Job, ctx: &mut JobContext<'_>) -> Result<(), JobError> {
             else {
                 return Ok(());
             };
+            if !crate::domain::consent::standing(&app.db, account)
+                .await?
+                .accepted()
+            {
+                return paused_for_policy(ctx, &sub, &destination, locale).await;
+            }
             let theme = digests::theme_of(Some(&sub));
             let composed =
                 digests::compose(app, account, locale, theme, digests::zone_of(&sub), now).await?;
@@ -502,6 +517,35 @@ async fn execute(job: Job, ctx: &mut JobContext<'_>) -> Result<(), JobError> {
             Ok(())
         }
     }
+}
+
+/// A due digest of an account that has not accepted the policy in force: no sync, no AI call;
+/// its destination is told once per policy version that the digest waits for the acceptance,
+/// and the job ends done. The version is remembered once the notice is delivered (or may have
+/// been), so a refused send is retried and never doubled.
+async fn paused_for_policy(
+    ctx: &mut JobContext<'_>,
+    sub: &db::digests::Subscription,
+    destination: &Destination,
+    locale: crate::i18n::Locale,
+) -> Result<(), JobError> {
+    use crate::domain::consent::POLICY_VERSION;
+    let app = ctx.app;
+    if sub
+        .policy_notice_version
+        .is_some_and(|v| v >= POLICY_VERSION)
+    {
+        return Ok(());
+    }
+    let account = AccountId(sub.user_id);
+    let reply = crate::commands::privacy::digest_paused(app, account, destination, locale).await?;
+    if matches!(
+        ctx.send(destination, reply).await?,
+        SendOutcome::Delivered | SendOutcome::Unknown
+    ) {
+        db::digests::set_policy_notice(&app.db, sub.id, POLICY_VERSION).await?;
+    }
+    Ok(())
 }
 
 /// Exponential backoff with jitter: ~10 s, 20 s, 40 s… capped at one hour.

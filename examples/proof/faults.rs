@@ -145,6 +145,7 @@ async fn run_on(
     // 1. Subscriptions through the product's own command, spread over the instances.
     let seed_started = Instant::now();
     let all: Vec<i64> = batch_a.iter().chain(&batch_b).copied().collect();
+    harness::accept_policy(&pool, &all).await?;
     subscribe(&client, &instances, &fleet.secret, &all).await?;
     wait_for("every /digest on reply", Duration::from_secs(300), || {
         tally.update(&fake);

@@ -362,6 +362,24 @@ pub async fn prepare(
     Ok((fake, fleet, client()?))
 }
 
+/// The simulated Telegram creators accept the privacy policy before their first command, as
+/// `/start` then Accept would (each account is created as its first message would create it):
+/// otherwise every command would get the policy's acceptance request instead of its answer.
+pub async fn accept_policy(pool: &PgPool, users: &[i64]) -> anyhow::Result<()> {
+    use creatorpilot::bot::Platform;
+    for user in users {
+        let account = creatorpilot::domain::accounts::resolve(
+            pool,
+            Platform::Telegram,
+            &user.to_string(),
+            None,
+        )
+        .await?;
+        creatorpilot::domain::consent::accept_policy(pool, account.id).await?;
+    }
+    Ok(())
+}
+
 /// The HTTP client that plays Telegram (webhook posts) and scrapes metrics.
 pub fn client() -> anyhow::Result<reqwest::Client> {
     Ok(reqwest::Client::builder()

@@ -5,7 +5,8 @@
 //! command every 40 s: Telegram's limits (30 messages/s per bot, 1/s and 20/min per chat), which
 //! the bot enforces before sending, are never what is measured (a command answered with two
 //! messages, e.g. text then a question, counts two). A warm-up turn (`/help` from every creator,
-//! not measured) creates the accounts first, as creators of a live bot have them.
+//! not measured) follows the creators' acceptance of the privacy policy (`harness::accept_policy`),
+//! as creators of a live bot have both.
 //! Latency is taken two ways: update → reply at the fake (the webhook POST starts → the first
 //! message request for that chat arrives), exact; and the bot's own
 //! `creatorpilot_command_duration_seconds` histogram (dispatch → reply sent), interpolated
@@ -95,6 +96,7 @@ async fn run_on(
         creators.len(),
         options.rate
     );
+    harness::accept_policy(&cluster.pool().await?, &creators).await?;
     let warm: Vec<(i64, &'static str)> = creators.iter().map(|c| (*c, "/help")).collect();
     let warm_sent = drive(&client, &bot, &fleet.secret, &warm, options.rate).await;
     let warm_replies = wait_replies(&fake, &warm_sent, 0, Duration::from_secs(180)).await;

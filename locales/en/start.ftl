@@ -4,3 +4,4 @@ start-what-next = Send /help to see every command, /language to change my langua
 start-ask-name = What should I call you?
 start-name-invalid = That name doesn't work: use at most { $max } characters, on one line.
 start-name-saved = Nice to meet you, { $name }! Send /help whenever you need me.
+start-welcome-first = Welcome to CreatorPilot! Before we begin, please read how I handle your data and accept it.

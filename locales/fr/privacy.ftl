@@ -10,3 +10,17 @@ privacy-security = Sécurité : les jetons de connexion sont chiffrés (AES-256-
 privacy-your-rights = Vos droits : /export télécharge tout ce que nous détenons sur vous (JSON) ; /disconnect retire l’accès d’une chaîne ; /forget efface votre compte ; /language change la langue. Avant toute connexion de chaîne, /connect montre ce qui sera lu et demande votre consentement.
 privacy-contact = Questions ou demandes sur vos données : { $contact }
 privacy-contact-none = Questions sur vos données : écrivez à l’exploitant de ce bot (aucune adresse de contact n’est encore configurée).
+
+## Accepter la politique (/start, et le filtre avant toute autre commande)
+
+privacy-summary = En bref : je conserve vos identités de messagerie et réglages, les chiffres de vos chaînes connectées (leur accès chiffré), vos partenariats, factures et idées. Le fournisseur d’IA reçoit des requêtes construites à partir de vos chiffres, titres et messages de brainstorming ; Stripe ou Telegram traitent les paiements ; YouTube, TikTok et Instagram ne reçoivent que les demandes portant sur vos propres chiffres. /export télécharge tout, /forget efface tout. La politique complète : /privacy.
+privacy-gate-first = Avant cela, merci d’accepter la politique de confidentialité.
+privacy-gate-changed = La politique de confidentialité a changé depuis la version que vous avez acceptée ({ $accepted }) ; la version { $version } est en vigueur. Ce qui a changé :
+privacy-accept-ask = Acceptez la politique de confidentialité (version { $version }) pour continuer. D’ici là, seules /start, /help, /privacy, /export, /forget et /language fonctionnent, et rien n’est synchronisé ni généré pour vous.
+privacy-accept-button = Accepter
+privacy-read-button = Lire la politique
+privacy-accepted = Merci : vous avez accepté la politique de confidentialité (version { $version }). /privacy l’affiche quand vous voulez.
+privacy-send-again = Merci de renvoyer votre fichier ou vos réponses : ils n’ont pas été conservés pendant que la politique attendait votre accord.
+privacy-digest-paused = Votre résumé quotidien est en pause jusqu’à ce que vous acceptiez la politique de confidentialité mise à jour : rien n’est synchronisé ni résumé pour vous d’ici là.
+# Une phrase par version N de la politique (privacy-changes-N) : ce que cette version a changé.
+privacy-changes-1 = Version 1 : la première politique écrite. Elle dit ce qui est conservé et pourquoi, pendant combien de temps, quels fournisseurs reçoivent quoi, et comment exporter ou effacer vos données ; connecter une chaîne demande désormais d’abord votre consentement explicite.

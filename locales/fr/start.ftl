@@ -4,3 +4,4 @@ start-what-next = Envoyez /help pour voir toutes les commandes, /language pour c
 start-ask-name = Comment dois-je vous appeler ?
 start-name-invalid = Ce nom ne convient pas : { $max } caractères au plus, sur une seule ligne.
 start-name-saved = Enchanté, { $name } ! Envoyez /help dès que vous avez besoin de moi.
+start-welcome-first = Bienvenue sur CreatorPilot ! Avant de commencer, lisez comment je traite vos données et acceptez-le.

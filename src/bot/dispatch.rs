@@ -4,18 +4,24 @@
 //! argument validation), button presses, answers and free text to `commands/`, and turns errors
 //! into replies: user errors as their translated sentence, internal ones as "something went
 //! wrong (ref …)" with the details logged under that ref.
+//!
+//! The privacy policy gate (`bot::gate`) sits here, before anything else runs: an account that
+//! has not accepted the policy in force reaches only the commands and buttons open while gated;
+//! everything else gets the acceptance request, and runs after Accept.
 
 use std::time::Instant;
 
 use crate::app::App;
+use crate::bot::gate::Blocked;
 use crate::bot::questions::{self, Answered};
 use crate::bot::tokenizer::{self, Line};
 use crate::bot::{
     CommandError, CommandResult, Incoming, Input, Invocation, RawCommand, Reply, Responder, args,
     buttons,
 };
-use crate::commands::{self, CommandName};
+use crate::commands::{self, ButtonAction, CommandName};
 use crate::domain::accounts;
+use crate::domain::consent::{self, Standing};
 use crate::domain::rate_limit::{self, Cost};
 use crate::i18n::{Locale, msg};
 
@@ -88,6 +94,11 @@ async fn invocation(app: &App, incoming: Incoming) -> anyhow::Result<Invocation>
 }
 
 async fn route(app: &App, inv: &Invocation, r: &dyn Responder) -> CommandResult {
+    let standing = consent::standing(&app.db, inv.account).await?;
+    let gated = !standing.accepted();
+    if gated && let Some((blocked, cost)) = refused_before_running(app, inv) {
+        return refuse(app, inv, standing, blocked, cost, r).await;
+    }
     match &inv.input {
         Input::Line(line) => match tokenizer::parse_line(line)? {
             Line::Command(raw) => run_command(app, inv, &raw, r).await,
@@ -97,7 +108,24 @@ async fn route(app: &App, inv: &Invocation, r: &dyn Responder) -> CommandResult 
         Input::Button(id) => {
             charge(app, inv, Cost::Half).await?;
             let action = buttons::press(app, inv, id).await??;
-            commands::on_button(app, inv, action, r).await
+            if gated && !action.open_while_gated() {
+                // Pressed, so a one-shot button is used: its action waits behind Accept.
+                let blocked = Blocked::Button {
+                    action: Box::new(action),
+                };
+                return refuse(app, inv, standing, blocked, None, r).await;
+            }
+            let then = match &action {
+                ButtonAction::AcceptPolicy { then } => then.clone(),
+                _ => None,
+            };
+            commands::on_button(app, inv, action, r).await?;
+            // Only the press that accepts runs what was kept: another Accept (the one under
+            // the whole policy, or a late one) runs nothing twice.
+            match then {
+                Some(blocked) if gated => Box::pin(after_accept(app, inv, blocked, r)).await,
+                _ => Ok(()),
+            }
         }
         Input::Answers(answers) => {
             match questions::answer_all(app, inv, r, answers.clone()).await?? {
@@ -112,6 +140,77 @@ async fn route(app: &App, inv: &Invocation, r: &dyn Responder) -> CommandResult 
             charge(app, inv, Cost::Full).await?;
             commands::on_file(app, inv, file, r).await
         }
+    }
+}
+
+/// For a gated account: what the gate refuses before anything runs, with what to charge (a
+/// button is judged once pressed, by its action). Answers are not read, so a pending question
+/// keeps waiting for them.
+fn refused_before_running(app: &App, inv: &Invocation) -> Option<(Blocked, Option<Cost>)> {
+    let kept = || Some((Blocked::of(&inv.input), Some(Cost::Full)));
+    match &inv.input {
+        Input::Line(line) => match tokenizer::parse_line(line) {
+            Ok(Line::Command(raw)) if open_while_gated(app, inv, &raw) => None,
+            Ok(Line::Command(_) | Line::Text(_)) => kept(),
+            // Refused by the tokenizer: its sentence says why.
+            Err(_) => None,
+        },
+        Input::Command(raw) if open_while_gated(app, inv, raw) => None,
+        Input::Command(_) => kept(),
+        Input::Button(_) => None,
+        Input::Answers(_) => Some((Blocked::NotKept, None)),
+        Input::File(_) => Some((Blocked::NotKept, Some(Cost::Full))),
+    }
+}
+
+/// Commands an account may run before accepting the policy. A command it cannot see (unknown,
+/// or operator-only) passes too: it only gets "I don't know /…", which is more use to someone
+/// who mistyped than the policy again, and keeps operator commands invisible.
+fn open_while_gated(app: &App, inv: &Invocation, raw: &RawCommand) -> bool {
+    app.manifests
+        .get(&raw.name)
+        .filter(|m| !m.operator_only || inv.is_operator)
+        .and_then(|m| CommandName::from_name(&m.name))
+        .is_none_or(CommandName::open_while_gated)
+}
+
+/// The gate's answer: the acceptance request, with `blocked` behind its Accept button.
+async fn refuse(
+    app: &App,
+    inv: &Invocation,
+    standing: Standing,
+    blocked: Blocked,
+    cost: Option<Cost>,
+    r: &dyn Responder,
+) -> CommandResult {
+    if let Some(cost) = cost {
+        charge(app, inv, cost).await?;
+    }
+    let intro = commands::privacy::gate_intro(standing);
+    commands::privacy::ask_acceptance(app, inv, standing, intro, Some(blocked), r).await
+}
+
+/// What the gate kept, once the policy is accepted: a button's action runs as if pressed now, a
+/// line or command is routed as if sent now.
+async fn after_accept(
+    app: &App,
+    inv: &Invocation,
+    blocked: Blocked,
+    r: &dyn Responder,
+) -> CommandResult {
+    match blocked {
+        Blocked::Button { action } => commands::on_button(app, inv, *action, r).await,
+        Blocked::NotKept => commands::privacy::send_again(app, inv, r).await,
+        kept => match kept.input() {
+            Some(input) => {
+                let replayed = Invocation {
+                    input,
+                    ..inv.clone()
+                };
+                route(app, &replayed, r).await
+            }
+            None => Ok(()),
+        },
     }
 }
 

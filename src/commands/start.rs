@@ -1,19 +1,33 @@
 //! `/start [payload]`: onboarding. A payload (Telegram deep links `t.me/<bot>?start=<payload>`)
 //! is routed by its prefix to the module that issued it (`oauth-`: the connection just made, from
 //! the OAuth page); an unknown payload falls back to the welcome. Asks the creator's name once.
+//!
+//! An account that has not accepted the privacy policy in force gets the welcome with the
+//! policy's summary (or what changed) and Accept first; Accept runs `/start` again, which then
+//! continues the onboarding.
 
 use crate::app::App;
 use crate::bot::args::Args;
+use crate::bot::gate::Blocked;
 use crate::bot::questions::{self, Field};
 use crate::bot::{CommandResult, Invocation, Reply, Responder};
-use crate::commands::{QuestionPurpose, channels};
+use crate::commands::{QuestionPurpose, channels, privacy};
 use crate::db;
 use crate::domain::channels::oauth;
+use crate::domain::consent::{self, Standing};
 use crate::i18n::msg;
 
 const MAX_NAME_CHARS: usize = 80;
 
 pub async fn run(app: &App, inv: &Invocation, args: &Args, r: &dyn Responder) -> CommandResult {
+    let standing = consent::standing(&app.db, inv.account).await?;
+    if !standing.accepted() {
+        let intro = match standing {
+            Standing::Never => msg("start-welcome-first"),
+            Standing::Older(_) | Standing::Accepted => privacy::gate_intro(standing),
+        };
+        return privacy::ask_acceptance(app, inv, standing, intro, Some(Blocked::start()), r).await;
+    }
     if let Some(payload) = args.text("payload") {
         // Prefixes are added here as modules issue deep links (e.g. "link-").
         if let Some(nonce) = payload.strip_prefix(oauth::RETURN_PREFIX)

@@ -26,6 +26,19 @@ pub async fn record(
     Ok(())
 }
 
+/// The highest policy version under which the account accepted `scope`, if it ever did.
+pub async fn latest_version(
+    db: impl PgExecutor<'_>,
+    account: AccountId,
+    scope: &str,
+) -> sqlx::Result<Option<i32>> {
+    sqlx::query_scalar("SELECT max(policy_version) FROM consents WHERE user_id = $1 AND scope = $2")
+        .bind(account.0)
+        .bind(scope)
+        .fetch_one(db)
+        .await
+}
+
 /// Every consent of the account, oldest first.
 pub async fn list(db: impl PgExecutor<'_>, account: AccountId) -> sqlx::Result<Vec<Consent>> {
     sqlx::query_as(

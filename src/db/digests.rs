@@ -20,10 +20,12 @@ pub struct Subscription {
     pub status: String,
     pub paused_reason: Option<String>,
     pub last_local_date: Option<NaiveDate>,
+    /// The policy version whose "digest paused until you accept" notice went here.
+    pub policy_notice_version: Option<i32>,
 }
 
 const COLUMNS: &str = "id, user_id, platform, chat_id, shared, locale, send_at, time_zone, theme, \
-     status, paused_reason, last_local_date";
+     status, paused_reason, last_local_date, policy_notice_version";
 
 pub struct NewSubscription<'a> {
     pub account: AccountId,
@@ -63,6 +65,20 @@ pub async fn upsert(
     .bind(s.last_local_date)
     .fetch_one(db)
     .await
+}
+
+/// The "paused until you accept the policy" notice for `version` went to this destination.
+pub async fn set_policy_notice(
+    db: impl PgExecutor<'_>,
+    id: Uuid,
+    version: i32,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE digest_subscriptions SET policy_notice_version = $2 WHERE id = $1")
+        .bind(id)
+        .bind(version)
+        .execute(db)
+        .await?;
+    Ok(())
 }
 
 pub async fn get(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<Option<Subscription>> {

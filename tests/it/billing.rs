@@ -10,7 +10,6 @@ mod webhooks;
 use std::sync::Arc;
 
 use creatorpilot::bot::{Button, Input, Platform};
-use creatorpilot::domain::accounts;
 use creatorpilot::i18n::{Locale, msg};
 
 use crate::engine::{Recorder, incoming};
@@ -72,8 +71,10 @@ pub async fn billing() -> Billing {
     billing_with(&[]).await
 }
 
-/// Runs a line as `user` on `platform`, in their DM.
+/// Runs a line as `user` on `platform`, in their DM, as a creator who accepted the privacy
+/// policy (see `channels::say_on`).
 pub async fn run(t: &TestApp, platform: Platform, user: &str, line: &str) -> Recorder {
+    crate::support::accept_policy(&t.db.pool, platform, user).await;
     let r = Recorder::default();
     creatorpilot::bot::dispatch::handle(
         &t.app,
@@ -95,11 +96,9 @@ pub async fn press(t: &TestApp, platform: Platform, user: &str, id: &str) -> Rec
     r
 }
 
+/// A creator who accepted the privacy policy.
 pub async fn account(t: &TestApp, platform: Platform, user: &str) -> creatorpilot::bot::AccountId {
-    accounts::resolve(&t.app.db, platform, user, None)
-        .await
-        .unwrap()
-        .id
+    crate::support::accept_policy(&t.db.pool, platform, user).await
 }
 
 pub async fn plan(t: &TestApp, account: creatorpilot::bot::AccountId) -> String {

@@ -10,17 +10,18 @@ use std::time::Duration;
 
 use chrono::Utc;
 use creatorpilot::app::App;
-use creatorpilot::bot::{AccountId, Button, Reply};
+use creatorpilot::bot::{AccountId, Platform};
 use creatorpilot::domain::channels::demo;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::ai::fake::{Answer, FakeAi};
 use crate::channels::{count, say};
-use crate::engine::{Recorder, press};
+use crate::engine::{action_id, labels, press, replies};
 use crate::support::*;
 
 async fn account(t: &TestApp, user: &str) -> AccountId {
+    accept_policy(&t.db.pool, Platform::Telegram, user).await;
     say(t, user, "/help").await;
     let id: Uuid = sqlx::query_scalar(
         "SELECT user_id FROM chat_identities WHERE platform = 'telegram' AND external_id = $1",
@@ -80,31 +81,6 @@ async fn app_with_ai(fake: &FakeAi, extra: &[(&str, &str)]) -> TestApp {
     ];
     vars.extend_from_slice(extra);
     app_with(&vars).await
-}
-
-fn labels(reply: &Reply) -> Vec<String> {
-    reply
-        .buttons
-        .iter()
-        .map(|b| match b {
-            Button::Action { label, .. } | Button::Link { label, .. } => label.clone(),
-        })
-        .collect()
-}
-
-fn action_id(reply: &Reply, label: &str) -> String {
-    reply
-        .buttons
-        .iter()
-        .find_map(|b| match b {
-            Button::Action { label: l, id } if l == label => Some(id.clone()),
-            _ => None,
-        })
-        .unwrap_or_else(|| panic!("no {label} button in {reply:?}"))
-}
-
-fn replies(r: &Recorder) -> Vec<Reply> {
-    r.replies.lock().unwrap().clone()
 }
 
 async fn ideas_used(t: &TestApp) -> i64 {

@@ -17,14 +17,18 @@ use creatorpilot::bot::{Button, Destination, Input, Notifier, Platform, Reply, S
 use tokio_util::sync::CancellationToken;
 
 use crate::engine::{Recorder, incoming};
-use crate::support::{TestApp, app_with};
+use crate::support::{TestApp, accept_policy, app_with};
 
 /// Sends one line as a Telegram user in their DM (the same engine path as every front end).
 pub async fn say(t: &TestApp, user: &str, line: &str) -> Recorder {
     say_on(t, Platform::Telegram, user, line).await
 }
 
+/// One line from a creator who accepted the privacy policy (accepted here when not yet, as
+/// `/start` + Accept would: these tests are about what comes after; the gate has its own tests
+/// in `privacy::gate`).
 pub async fn say_on(t: &TestApp, platform: Platform, user: &str, line: &str) -> Recorder {
+    accept_policy(&t.db.pool, platform, user).await;
     let r = Recorder::default();
     creatorpilot::bot::dispatch::handle(
         &t.app,

@@ -8,6 +8,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
+use creatorpilot::domain::consent::POLICY_VERSION;
 use creatorpilot::domain::plans::{current_month, month_of};
 use creatorpilot::i18n::{I18n, Locale, Msg, msg};
 use creatorpilot::manifest::Manifests;
@@ -71,6 +72,30 @@ fn with_buttons(text: &str, labels: &[String]) -> String {
         out.push_str(&format!("\n[{}] {label}", i + 1));
     }
     out
+}
+
+/// The privacy policy's acceptance screen (never accepted): `intro`, the summary, the request,
+/// then Accept and "Read the policy".
+fn acceptance(locale: Locale, intro: &str) -> String {
+    let ask = say(
+        locale,
+        msg("privacy-accept-ask").arg("version", i64::from(POLICY_VERSION)),
+    );
+    with_buttons(
+        &[tr(locale, intro), tr(locale, "privacy-summary"), ask].join("\n"),
+        &[
+            tr(locale, "privacy-accept-button"),
+            tr(locale, "privacy-read-button"),
+        ],
+    )
+}
+
+/// The thanks after Accept.
+fn policy_accepted(locale: Locale) -> String {
+    say(
+        locale,
+        msg("privacy-accepted").arg("version", i64::from(POLICY_VERSION)),
+    )
 }
 
 fn forget_prompt(locale: Locale) -> String {
@@ -211,8 +236,10 @@ async fn account_exists(h: &ConsoleHarness, id: Uuid) -> bool {
         .expect("users query")
 }
 
-/// An account for `user`, created the way a creator creates one: by talking to the bot.
+/// An account for `user`, created the way a creator creates one: by talking to the bot (after
+/// accepting the privacy policy).
 async fn existing_account(h: &ConsoleHarness, user: &str) -> Uuid {
+    h.accept_policy(user).await;
     session(h, user, Locale::En, &["/plan"]);
     account_of(h, user)
         .await
@@ -311,6 +338,7 @@ in_both_languages!(help_lists_commands_and_explains_one);
 /// `/language TARGET` switches every following reply, and the choice is saved on the account.
 async fn language_command_switches_every_following_reply(target: Locale) {
     let h = ConsoleHarness::new().await;
+    h.accept_policy("alice").await;
     let before = other(target);
     // A first session saves the language we switch away from.
     session(
@@ -605,7 +633,7 @@ async fn forget_confirmed_erases_the_account(locale: Locale) {
     let account = existing_account(&h, "alice").await;
     record_ideas(&h, account, current_month(), 3).await;
 
-    let run = session(&h, "alice", locale, &["/forget", "#1", "#1", "/plan"]);
+    let run = session(&h, "alice", locale, &["/forget", "#1", "#1", "/plan", "#1"]);
     assert_eq!(reply(&run, 0), forget_prompt(locale));
     let bullet = |m: Msg| format!("• {}", say(locale, m));
     let erased = [
@@ -628,13 +656,16 @@ async fn forget_confirmed_erases_the_account(locale: Locale) {
     );
     // The account is gone: the next press comes from a fresh account the button is not for.
     assert_eq!(reply(&run, 2), tr(locale, "button-invalid"));
-    assert_starts_with(&run, 3, &free_plan_headline(locale));
+    // The fresh account has accepted nothing: the policy first, then the command runs.
+    assert_eq!(reply(&run, 3), acceptance(locale, "privacy-gate-first"));
+    assert_eq!(reply(&run, 4), policy_accepted(locale));
+    assert_starts_with(&run, 5, &free_plan_headline(locale));
     assert!(
-        reply(&run, 3).contains(&ideas_usage(locale, 0)),
+        reply(&run, 5).contains(&ideas_usage(locale, 0)),
         "the fresh account inherited usage\n{}",
         transcript(&run)
     );
-    assert_eq!(run.replies().len(), 4, "\n{}", transcript(&run));
+    assert_eq!(run.replies().len(), 6, "\n{}", transcript(&run));
 
     assert!(
         !account_exists(&h, account).await,
@@ -724,10 +755,12 @@ async fn saved_name(h: &ConsoleHarness) -> Option<String> {
 
 async fn start_asks_the_name_once(locale: Locale) {
     let h = ConsoleHarness::new().await;
-    let run = session(&h, "alice", locale, &["/start", "Alex", "/start"]);
+    let run = session(&h, "alice", locale, &["/start", "#1", "Alex", "/start"]);
     assert_replies(
         &run,
         &[
+            acceptance(locale, "start-welcome-first"),
+            policy_accepted(locale),
             welcome(locale),
             tr(locale, "start-ask-name"),
             name_saved(locale, "Alex"),
@@ -740,12 +773,12 @@ async fn start_asks_the_name_once(locale: Locale) {
     );
     assert_starts_with(
         &run,
-        2,
+        4,
         literal(locale, "Nice to meet you, Alex!", "Enchanté, Alex\u{202f}!"),
     );
     assert_starts_with(
         &run,
-        3,
+        5,
         literal(locale, "Welcome back, Alex!", "Bon retour, Alex\u{202f}!"),
     );
     assert_eq!(saved_name(&h).await.as_deref(), Some("Alex"));
@@ -754,8 +787,16 @@ in_both_languages!(start_asks_the_name_once);
 
 async fn start_question_survives_a_restart(locale: Locale) {
     let h = ConsoleHarness::new().await;
-    let asked = session(&h, "alice", locale, &["/start"]);
-    assert_replies(&asked, &[welcome(locale), tr(locale, "start-ask-name")]);
+    let asked = session(&h, "alice", locale, &["/start", "#1"]);
+    assert_replies(
+        &asked,
+        &[
+            acceptance(locale, "start-welcome-first"),
+            policy_accepted(locale),
+            welcome(locale),
+            tr(locale, "start-ask-name"),
+        ],
+    );
 
     let answered = session(&h, "alice", locale, &["Alex"]);
     assert_replies(&answered, &[name_saved(locale, "Alex")]);
@@ -769,6 +810,7 @@ in_both_languages!(start_question_survives_a_restart);
 in_both_languages!(upgrade_and_billing_say_payments_are_not_configured);
 async fn upgrade_and_billing_say_payments_are_not_configured(locale: Locale) {
     let h = ConsoleHarness::new().await;
+    h.accept_policy("alice").await;
     let run = session(
         &h,
         "alice",
@@ -834,6 +876,7 @@ fn bad_inputs() -> Vec<(Vec<u8>, Msg)> {
 
 async fn bad_input_gets_a_sentence_and_the_session_goes_on(locale: Locale) {
     let h = ConsoleHarness::new().await;
+    h.accept_policy("alice").await;
     let table = bad_inputs();
     let mut input = Vec::new();
     for (line, _) in &table {
@@ -866,6 +909,8 @@ const OPERATORS: &[(&str, &str)] = &[("OPERATOR_IDS", "console:root")];
 
 async fn operators_see_ops_and_failed_jobs(locale: Locale) {
     let h = ConsoleHarness::new().await;
+    h.accept_policy("root").await;
+    h.accept_policy("alice").await;
     let args = ["--lang", locale.code()];
     let ops_line = format!("/ops — {}", tr(locale, "cmd-ops"));
     let as_root = |lines: &str| raw_session(&h, "root", &args, lines.as_bytes(), OPERATORS);
@@ -957,6 +1002,7 @@ in_both_languages!(operators_see_ops_and_failed_jobs);
 /// without a newline is still answered.
 async fn stdout_holds_only_replies(locale: Locale) {
     let h = ConsoleHarness::new().await;
+    h.accept_policy("alice").await;
     let input = "/start\n\n/forget\n   \n/language\n#9\n/nope";
     let run = raw_session(
         &h,
@@ -999,6 +1045,7 @@ in_both_languages!(stdout_holds_only_replies);
 /// credentials, a consent link (never followed here).
 async fn connect_offers_a_link_or_manual_entry(locale: Locale) {
     let h = ConsoleHarness::new().await;
+    h.accept_policy("alice").await;
     let run = session(
         &h,
         "alice",
@@ -1062,3 +1109,33 @@ async fn connect_offers_a_link_or_manual_entry(locale: Locale) {
     assert!(!run.stdout.contains("client_secret"));
 }
 in_both_languages!(connect_offers_a_link_or_manual_entry);
+
+// ---------------------------------------------------------------------------------------------
+// The privacy policy gate on the console
+
+/// `--demo` loads sample channels but accepts nothing for the creator: the first command
+/// explains and offers Accept (`[1]`), which then runs it on the demo numbers.
+#[tokio::test]
+async fn demo_asks_for_the_policy_at_the_first_command_then_runs_it() {
+    let h = ConsoleHarness::new().await;
+    let run = h.chat_as("alice", &["--demo"], &["/stats", "#1", "/stats"]);
+    let en = Locale::En;
+    assert_eq!(reply(&run, 0), acceptance(en, "privacy-gate-first"));
+    assert!(
+        reply(&run, 0).ends_with("\n[1] Accept\n[2] Read the policy"),
+        "\n{}",
+        transcript(&run)
+    );
+    assert_eq!(reply(&run, 1), policy_accepted(en));
+    // Then /stats, on the demo numbers: the same as when asked again (but for the chart's
+    // file name).
+    let without_files = |r: &str| {
+        r.lines()
+            .filter(|l| !l.starts_with("file: "))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert!(reply(&run, 2).starts_with("📊"), "\n{}", transcript(&run));
+    assert_eq!(run.replies().len(), 4, "\n{}", transcript(&run));
+    assert_eq!(without_files(reply(&run, 2)), without_files(reply(&run, 3)));
+}

@@ -21,6 +21,7 @@ use crate::engine::{Recorder, incoming};
 use crate::support::*;
 
 async fn account(t: &TestApp, user: &str) -> AccountId {
+    accept_policy(&t.db.pool, Platform::Telegram, user).await;
     say(t, user, "/digest status").await;
     let id: Uuid = sqlx::query_scalar(
         "SELECT user_id FROM chat_identities WHERE platform = 'telegram' AND external_id = $1",
@@ -357,19 +358,37 @@ fn fast() -> WorkerConfig {
     }
 }
 
-/// `n` creators, each with one digest due now (UTC, 00:00, never sent).
+/// `n` creators who accepted the privacy policy, each with one digest due now (UTC, 00:00,
+/// never sent).
 pub(crate) async fn due_subscriptions(t: &TestApp, n: i64) {
     sqlx::query(
         "WITH u AS (INSERT INTO users (name) SELECT 'creator ' || i FROM generate_series(1, $1) i
-                    RETURNING id, name)
+                    RETURNING id, name),
+              c AS (INSERT INTO consents (user_id, scope, policy_version)
+                    SELECT id, 'policy', $2 FROM u)
          INSERT INTO digest_subscriptions (user_id, platform, chat_id, shared, locale, send_at,
              time_zone)
          SELECT id, 'telegram', substr(name, 9), false, 'en', '00:00', 'UTC' FROM u",
     )
     .bind(n)
+    .bind(creatorpilot::domain::consent::POLICY_VERSION)
     .execute(&t.db.pool)
     .await
     .unwrap();
+}
+
+/// The digest job of subscription `sub` (of `user`, to Telegram chat 1) for `local_date`.
+fn digest_job(sub: Uuid, user: Uuid, local_date: NaiveDate) -> Job {
+    Job::Digest {
+        account: AccountId(user),
+        subscription: sub,
+        destination: Destination {
+            platform: Platform::Telegram,
+            chat_id: "1".into(),
+        },
+        locale: Locale::En,
+        local_date,
+    }
 }
 
 async fn run_until_idle(t: &TestApp, workers: &[&str]) {
@@ -453,16 +472,7 @@ async fn a_digest_queued_for_an_earlier_day_is_dropped_not_sent_late() {
         .await
         .unwrap();
     let yesterday = Utc::now().date_naive() - Days::days(1);
-    let job = Job::Digest {
-        account: AccountId(user),
-        subscription: sub,
-        destination: Destination {
-            platform: Platform::Telegram,
-            chat_id: "1".into(),
-        },
-        locale: Locale::En,
-        local_date: yesterday,
-    };
+    let job = digest_job(sub, user, yesterday);
     jobs::enqueue(&t.db.pool, &job, "old", Utc::now())
         .await
         .unwrap();
@@ -731,4 +741,97 @@ async fn the_demo_creator_loads_once_and_its_digest_finds_the_outperformer() {
         digest.contains("🚀 «Œuf mollet parfait : 6 min 30, pas une de plus» (TikTok)"),
         "{digest}"
     );
+}
+
+/// A due digest of an account that has not accepted the policy in force: no AI call and no
+/// digest, but one notice with Accept per policy version; once accepted, digests resume.
+#[tokio::test]
+async fn a_gated_accounts_digest_is_paused_with_one_notice_until_the_policy_is_accepted() {
+    use crate::ai::fake::{Answer, FakeAi};
+    let written = "A steady day at 1,590 views.";
+    let fake = FakeAi::start(vec![Answer::Json(written.into())]).await;
+    let t = app_with(&[
+        ("OPENAI_BASE_URL", fake.base_url.as_str()),
+        ("OPENAI_API_KEY", "sk-test"),
+    ])
+    .await;
+    let notifier = Arc::new(Counting::default());
+    t.app
+        .notifiers
+        .register(Platform::Telegram, notifier.clone());
+    let account = account(&t, "1").await;
+    seed(&t, account).await;
+    for sql in [
+        "UPDATE users SET plan = 'creator'",
+        // The policy changed since this creator accepted it.
+        "UPDATE consents SET policy_version = 0 WHERE scope = 'policy'",
+        "INSERT INTO digest_subscriptions (user_id, platform, chat_id, shared, locale, send_at,
+             time_zone)
+         SELECT id, 'telegram', '1', false, 'en', '00:00', 'UTC' FROM users",
+    ] {
+        sqlx::query(sql).execute(&t.db.pool).await.unwrap();
+    }
+    assert_eq!(jobs::schedule_digests(&t.app, Utc::now()).await.unwrap(), 1);
+    run_until_idle(&t, &["w"]).await;
+
+    let ask = t
+        .app
+        .i18n
+        .render(Locale::En, &msg("privacy-accept-ask").arg("version", 1_i64));
+    let notice = [
+        t.app.i18n.tr(Locale::En, "privacy-digest-paused"),
+        t.app.i18n.tr(Locale::En, "privacy-changes-1"),
+        ask,
+    ]
+    .join("\n");
+    assert_eq!(
+        notifier.sent.lock().unwrap().get("1"),
+        Some(&vec![notice.clone()])
+    );
+    assert!(fake.requests().is_empty(), "the model was asked");
+    assert_eq!(
+        count(
+            &t,
+            "SELECT count(*) FROM jobs WHERE kind = 'digest' AND status = 'done'"
+        )
+        .await,
+        1
+    );
+    // Its Accept and "Read the policy" buttons last as long as a digest's.
+    assert_eq!(
+        count(
+            &t,
+            "SELECT count(*) FROM pending_actions WHERE action->>'action' IN ('accept_policy', 'show_policy')
+               AND expires_at > now() + interval '6 days'"
+        )
+        .await,
+        2
+    );
+
+    // Another digest job for the same subscription (another day, or another instance): no
+    // second notice.
+    let (sub, user): (Uuid, Uuid) = sqlx::query_as("SELECT id, user_id FROM digest_subscriptions")
+        .fetch_one(&t.db.pool)
+        .await
+        .unwrap();
+    let job = digest_job(sub, user, Utc::now().date_naive());
+    jobs::enqueue(&t.db.pool, &job, "again", Utc::now())
+        .await
+        .unwrap();
+    run_until_idle(&t, &["w"]).await;
+    assert_eq!(notifier.sent.lock().unwrap()["1"].len(), 1);
+    assert!(fake.requests().is_empty(), "the model was asked");
+
+    // Accepted: the digest is composed and summarised again.
+    creatorpilot::domain::consent::accept_policy(&t.db.pool, account)
+        .await
+        .unwrap();
+    jobs::enqueue(&t.db.pool, &job, "accepted", Utc::now())
+        .await
+        .unwrap();
+    run_until_idle(&t, &["w"]).await;
+    let sent = notifier.sent.lock().unwrap()["1"].clone();
+    assert_eq!(sent.len(), 2, "{sent:?}");
+    assert!(sent[1].contains(written), "{sent:?}");
+    assert_eq!(fake.requests().len(), 1);
 }

@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use creatorpilot::bot::{
-    ChatRef, Incoming, Input, MessageId, Platform, QuestionView, Reply, Responder,
+    Button, ChatRef, Incoming, Input, MessageId, Platform, QuestionView, Reply, Responder,
 };
 use creatorpilot::commands::{ButtonAction, CommandName};
 use creatorpilot::i18n::{I18n, Locale, keys_and_variables};
@@ -188,6 +188,41 @@ impl Recorder {
     }
 }
 
+/// Every reply, in order.
+pub fn replies(r: &Recorder) -> Vec<Reply> {
+    r.replies.lock().unwrap().clone()
+}
+
+/// The one reply.
+pub fn only_reply(r: &Recorder) -> Reply {
+    let replies = r.replies.lock().unwrap();
+    assert_eq!(replies.len(), 1, "{replies:?}");
+    replies[0].clone()
+}
+
+/// The labels of a reply's buttons, in order.
+pub fn labels(reply: &Reply) -> Vec<String> {
+    reply
+        .buttons
+        .iter()
+        .map(|b| match b {
+            Button::Action { label, .. } | Button::Link { label, .. } => label.clone(),
+        })
+        .collect()
+}
+
+/// The id behind the action button labelled `label`.
+pub fn action_id(reply: &Reply, label: &str) -> String {
+    reply
+        .buttons
+        .iter()
+        .find_map(|b| match b {
+            Button::Action { label: l, id } if l == label => Some(id.clone()),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("no {label} button in {reply:?}"))
+}
+
 pub fn incoming(platform: Platform, user: &str, chat: &str, input: Input) -> Incoming {
     Incoming {
         platform,
@@ -205,7 +240,8 @@ pub fn incoming(platform: Platform, user: &str, chat: &str, input: Input) -> Inc
     }
 }
 
-async fn send(t: &TestApp, user: &str, chat: &str, input: Input) -> Recorder {
+/// One input from a Telegram user in chat `chat`, straight to the engine (no policy accepted).
+pub async fn send(t: &TestApp, user: &str, chat: &str, input: Input) -> Recorder {
     let r = Recorder::default();
     creatorpilot::bot::dispatch::handle(
         &t.app,
@@ -325,6 +361,7 @@ async fn buttons_stored_for_a_proactive_message_last_a_week() {
 #[tokio::test]
 async fn a_question_survives_a_restart_and_a_command_abandons_it() {
     let t = app().await;
+    accept_policy(&t.db.pool, Platform::Telegram, "100").await;
     let r = send(&t, "100", "100", Input::Line("/start".into())).await;
     assert_eq!(
         r.asked.lock().unwrap()[0].fields[0].label,
@@ -359,6 +396,7 @@ async fn a_question_survives_a_restart_and_a_command_abandons_it() {
 #[tokio::test]
 async fn a_modal_answers_every_field_at_once_and_a_late_one_is_refused() {
     let t = app().await;
+    accept_policy(&t.db.pool, Platform::Telegram, "100").await;
     let nothing = send(&t, "100", "100", Input::Answers(vec!["Alex".into()])).await;
     assert_eq!(
         nothing.texts(),
@@ -377,6 +415,7 @@ async fn a_modal_answers_every_field_at_once_and_a_late_one_is_refused() {
 #[tokio::test]
 async fn internal_errors_show_a_reference_and_never_the_cause() {
     let t = app().await;
+    accept_policy(&t.db.pool, Platform::Telegram, "100").await;
     send(&t, "100", "100", Input::Line("/plan".into())).await;
     // Break the database under the command: the creator sees a translated sentence with a ref.
     sqlx::query("ALTER TABLE usage_tracking RENAME TO usage_tracking_gone")

@@ -4,7 +4,7 @@
 //! account linking at the domain level.
 
 use chrono::{Duration, Utc};
-use creatorpilot::bot::{AccountId, Button, Platform, Reply};
+use creatorpilot::bot::{AccountId, Platform};
 use creatorpilot::domain::accounts;
 use creatorpilot::domain::channels::Provider;
 use creatorpilot::domain::ideas::{self, Expansion, IdeaError, NewIdea, Origin};
@@ -12,18 +12,16 @@ use creatorpilot::i18n::{Locale, msg};
 use uuid::Uuid;
 
 use crate::channels::{count, say};
-use crate::engine::{Recorder, press};
+use crate::engine::{labels, only_reply, press};
 use crate::support::*;
 
 async fn account(t: &TestApp, user: &str) -> AccountId {
     account_on(t, Platform::Telegram, user).await
 }
 
+/// A creator who accepted the privacy policy.
 async fn account_on(t: &TestApp, platform: Platform, user: &str) -> AccountId {
-    accounts::resolve(&t.app.db, platform, user, None)
-        .await
-        .unwrap()
-        .id
+    accept_policy(&t.db.pool, platform, user).await
 }
 
 /// Deletes an idea behind the engine's back (as `/idea delete` would).
@@ -55,22 +53,6 @@ async fn save(t: &TestApp, account: AccountId, new: NewIdea) -> i64 {
 
 fn en(t: &TestApp, m: creatorpilot::i18n::Msg) -> String {
     t.app.i18n.render(Locale::En, &m)
-}
-
-fn only_reply(r: &Recorder) -> Reply {
-    let replies = r.replies.lock().unwrap();
-    assert_eq!(replies.len(), 1, "{replies:?}");
-    replies[0].clone()
-}
-
-fn labels(reply: &Reply) -> Vec<String> {
-    reply
-        .buttons
-        .iter()
-        .map(|b| match b {
-            Button::Action { label, .. } | Button::Link { label, .. } => label.clone(),
-        })
-        .collect()
 }
 
 #[tokio::test]

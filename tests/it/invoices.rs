@@ -133,6 +133,7 @@ pub(crate) fn deal_line() -> String {
 /// language, every mandatory mention on the PDF, then paid and counted in /revenue.
 async fn french_creator_invoices_a_deal(locale: Locale) {
     let h = ConsoleHarness::new().await;
+    h.accept_policy("alex").await;
     let number = format!("{}-0001", year());
     let run = h.chat_as(
         "alex",
@@ -231,6 +232,7 @@ in_both_languages_inv!(french_creator_invoices_a_deal);
 #[tokio::test]
 async fn foreign_creator_with_vat_gets_an_english_invoice_with_totals_per_rate() {
     let h = ConsoleHarness::new().await;
+    h.accept_policy("alice").await;
     let run = h.chat(&[
         r#"/profile name="Alex Studio" address="Rue Neuve 1, 1000 Bruxelles" country=BE vat=BE0123456749 rate=21 penalty=8"#,
         &format!("/deal add brand=Acme amount=1000 currency=EUR type=dedicated_video delivery={}", delivery()),
@@ -270,7 +272,9 @@ async fn foreign_creator_with_vat_gets_an_english_invoice_with_totals_per_rate()
     );
 }
 
+/// A line from Telegram creator 42, who accepted the privacy policy (see `channels::say_on`).
 pub(crate) async fn dispatch(t: &TestApp, line: &str) -> Recorder {
+    accept_policy(&t.db.pool, Platform::Telegram, "42").await;
     let r = Recorder::default();
     creatorpilot::bot::dispatch::handle(
         &t.app,
@@ -453,6 +457,7 @@ async fn issued_invoices_are_snapshots_immutable_and_corrected_by_credit_notes()
 /// Bad input: a sentence saying what to do, nothing stored.
 async fn bad_input_is_refused_and_nothing_is_written(locale: Locale) {
     let h = ConsoleHarness::new().await;
+    h.accept_policy("bob").await;
     let past = (Utc::now().date_naive() - Duration::days(3))
         .format("%Y-%m-%d")
         .to_string();
@@ -557,6 +562,7 @@ in_both_languages_inv!(bad_input_is_refused_and_nothing_is_written);
 #[tokio::test]
 async fn forget_keeps_issued_invoices_for_ten_years_and_says_so() {
     let h = ConsoleHarness::new().await;
+    h.accept_policy("alice").await;
     let run = h.chat(&[
         FR_PROFILE,
         &deal_line(),
@@ -649,6 +655,7 @@ async fn numbering_follows_the_siret_across_forget_and_return() {
 
     // Another creator, no SIRET (a Belgian business): a series of their own, from 0001.
     let belgian = r#"/profile name="Alex Studio" address="Rue Neuve 1, 1000 Bruxelles" country=BE vat=BE0123456749 rate=21"#;
+    accept_policy(&t.db.pool, Platform::Telegram, "43").await;
     for line in [
         belgian.to_owned(),
         format!(
@@ -801,6 +808,7 @@ async fn reminders_for_late_payments_and_deliveries() {
 /// with choices and Cancel as numbered buttons.
 async fn deal_form_field_by_field(locale: Locale) {
     let h = ConsoleHarness::new().await;
+    h.accept_policy("carol").await;
     let run = h.chat_as(
         "carol",
         args(locale),
@@ -854,6 +862,7 @@ in_both_languages_inv!(deal_form_field_by_field);
 /// Cancel at the third step of `/deal add` on the console: said so, nothing stored.
 async fn deal_form_cancelled(locale: Locale) {
     let h = ConsoleHarness::new().await;
+    h.accept_policy("dave").await;
     let run = h.chat_as(
         "dave",
         args(locale),

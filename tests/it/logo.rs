@@ -64,6 +64,7 @@ in_both_languages!(the_logo_goes_on_the_next_invoices_only);
 
 async fn the_logo_goes_on_the_next_invoices_only(locale: Locale) {
     let h = ConsoleHarness::new().await;
+    h.accept_policy("alex").await;
     let work = h.work_dir.path();
     std::fs::write(work.join("logo.png"), png(120, 60)).unwrap();
     std::fs::write(work.join("tiny.png"), png(8, 8)).unwrap();

@@ -151,6 +151,7 @@ async fn an_invoice_reaches_the_brands_inbox_in_the_invoice_language() {
     let env = smtp.env();
     let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     let h = ConsoleHarness::new().await;
+    h.accept_policy("alex").await;
     let number = format!("{}-0001", chrono::Utc::now().year());
     let lines = [
         FR_PROFILE.to_owned(),
@@ -207,6 +208,7 @@ async fn an_invoice_reaches_the_brands_inbox_in_the_invoice_language() {
 
     // An English-speaking creator abroad, to an address given in the command.
     let h = ConsoleHarness::new().await;
+    h.accept_policy("sam").await;
     let lines = [
         r#"/profile name="Sam Studio" address="1 Main St, Austin TX" country=US vat=franchise email=sam@studio.example"#.to_owned(),
         "/deal add brand=Acme amount=800 currency=USD type=short".to_owned(),

@@ -112,6 +112,7 @@ fn assert_no_secret(what: &str, text: &str) {
 async fn json_logs_carry_request_and_job_ids_and_no_secret() {
     let fake = FakeTelegram::start().await;
     let db = fresh_db().await;
+    accept_policy(&db.pool, creatorpilot::bot::Platform::Telegram, "41").await;
     let data = tempfile::tempdir().unwrap();
     let child = serve(
         &db,
@@ -250,6 +251,7 @@ async fn an_internal_error_reaches_sentry_without_secrets() {
 
     let fake = FakeTelegram::start().await;
     let db = fresh_db().await;
+    accept_policy(&db.pool, creatorpilot::bot::Platform::Telegram, "42").await;
     let data = tempfile::tempdir().unwrap();
     let child = serve(&db, &fake, data.path(), &[("SENTRY_DSN", &dsn)]);
     hide_usage_table(&db).await;

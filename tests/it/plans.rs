@@ -121,10 +121,7 @@ async fn a_paid_plan_gets_its_own_limit() {
 #[tokio::test]
 async fn twenty_parallel_digest_destinations_on_a_plan_of_ten_give_exactly_ten() {
     let t = app().await;
-    let account = accounts::resolve(&t.app.db, Platform::Telegram, "1", None)
-        .await
-        .unwrap()
-        .id;
+    let account = accept_policy(&t.db.pool, Platform::Telegram, "1").await;
     sqlx::query("UPDATE users SET plan = 'pro', time_zone = 'Europe/Paris' WHERE id = $1")
         .bind(account.0)
         .execute(&t.db.pool)

@@ -7,6 +7,8 @@ use creatorpilot::domain::{accounts, privacy};
 
 use crate::support::*;
 
+mod gate;
+
 /// Tables with a foreign key to `users`, read from the real schema.
 async fn tables_referencing_users(pool: &sqlx::PgPool) -> BTreeSet<String> {
     sqlx::query_scalar(
@@ -294,7 +296,11 @@ async fn connecting_needs_a_consent_that_is_recorded_and_exported() {
         cancelled.texts(),
         vec![t.app.i18n.tr(fr, "connect-consent-cancelled")]
     );
-    assert_eq!(count("SELECT count(*) FROM consents").await, 0);
+    // Only the privacy policy's own acceptance (the creator's first command) is on record.
+    assert_eq!(
+        count("SELECT count(*) FROM consents WHERE scope <> 'policy'").await,
+        0
+    );
     assert_eq!(count("SELECT count(*) FROM oauth_states").await, 0);
 
     let asked = crate::channels::say(&t, "7", "/connect youtube").await;
@@ -309,7 +315,7 @@ async fn connecting_needs_a_consent_that_is_recorded_and_exported() {
         "{link:?}"
     );
     let (scope, version): (String, i32) =
-        sqlx::query_as("SELECT scope, policy_version FROM consents")
+        sqlx::query_as("SELECT scope, policy_version FROM consents WHERE scope <> 'policy'")
             .fetch_one(&t.db.pool)
             .await
             .unwrap();
@@ -320,12 +326,15 @@ async fn connecting_needs_a_consent_that_is_recorded_and_exported() {
         .unwrap()
         .id;
     let export = privacy::export_snapshot(&t.app.db, account).await.unwrap();
+    // The policy accepted first, then the connection.
+    assert_eq!(export["consents"][0]["scope"], "policy", "{export}");
+    assert_eq!(export["consents"][0]["policy_version"], 1);
     assert_eq!(
-        export["consents"][0]["scope"], "connect:youtube",
+        export["consents"][1]["scope"], "connect:youtube",
         "{export}"
     );
-    assert_eq!(export["consents"][0]["policy_version"], 1);
-    assert!(export["consents"][0]["accepted_at"].is_string());
+    assert_eq!(export["consents"][1]["policy_version"], 1);
+    assert!(export["consents"][1]["accepted_at"].is_string());
 
     let policy = crate::channels::say(&t, "7", "/privacy")
         .await

@@ -12,6 +12,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use creatorpilot::app::App;
+use creatorpilot::bot::{AccountId, Platform};
 use creatorpilot::db::embedded::EmbeddedPostgres;
 use creatorpilot::settings::Settings;
 use sqlx::postgres::PgConnectOptions;
@@ -128,6 +129,19 @@ pub async fn fresh_db() -> TestDb {
     }
 }
 
+/// Accepts the privacy policy in force for the creator behind `platform:user_id` (creating the
+/// account as its first message would), as `/start` then Accept does: setup for tests about
+/// something else, which would otherwise stop at the policy gate.
+pub async fn accept_policy(pool: &PgPool, platform: Platform, user_id: &str) -> AccountId {
+    let account = creatorpilot::domain::accounts::resolve(pool, platform, user_id, None)
+        .await
+        .expect("the account resolves");
+    creatorpilot::domain::consent::accept_policy(pool, account.id)
+        .await
+        .expect("the policy is accepted");
+    account.id
+}
+
 /// Settings as a fresh process would read them, plus `extra`.
 pub fn settings(data_dir: &Path, extra: &[(&str, &str)]) -> Settings {
     let mut vars: HashMap<String, String> = HashMap::new();
@@ -188,6 +202,11 @@ impl ConsoleHarness {
             data_dir: tempfile::tempdir().expect("temp dir"),
             work_dir: tempfile::tempdir().expect("temp dir"),
         }
+    }
+
+    /// The console user `user` has accepted the privacy policy (see `accept_policy`).
+    pub async fn accept_policy(&self, user: &str) -> AccountId {
+        accept_policy(&self.db.pool, Platform::Console, user).await
     }
 
     /// Runs `creatorpilot chat ARGS` with `input` on stdin (raw bytes, so invalid UTF-8 can be sent).

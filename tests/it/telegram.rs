@@ -184,8 +184,21 @@ async fn core_commands_answer_in_the_creators_language_in_a_dm() {
         .say(private_text(user, "en", "/language fr"), user, 1)
         .await;
     assert_eq!(set, vec![tg.tr(Locale::Fr, "language-set")]);
-    let plan = tg.say(private_text(user, "en", "/plan"), user, 1).await;
-    assert!(plan[0].starts_with("Votre offre"), "{plan:?}");
+    // /plan waits for the privacy policy: Accept (first) and "Read the policy" as an inline
+    // keyboard; Accept records it and runs /plan.
+    let gated = tg.say(private_text(user, "en", "/plan"), user, 1).await;
+    assert!(
+        gated[0].starts_with(&tg.tr(Locale::Fr, "privacy-gate-first")),
+        "{gated:?}"
+    );
+    let buttons = last_buttons(&tg, user);
+    let labels: Vec<&str> = buttons.iter().map(|(label, _)| label.as_str()).collect();
+    assert_eq!(labels, ["Accepter", "Lire la politique"]);
+    let plan = tg
+        .say(callback(user, user, "en", &buttons[0].1, 1), user, 2)
+        .await;
+    assert!(plan[0].starts_with("Merci"), "{plan:?}");
+    assert!(plan[1].starts_with("Votre offre"), "{plan:?}");
     // /export: a JSON document.
     tg.say(private_text(user, "en", "/export"), user, 1).await;
     let docs = tg.fake.wait_for("senddocument", 1, WAIT).await;
@@ -216,10 +229,21 @@ async fn core_commands_answer_in_the_creators_language_in_a_dm() {
         .say(callback(user, user, "en", &buttons[0].1, 1), user, 1)
         .await;
     assert_eq!(again, vec![tg.tr(Locale::En, "button-invalid")]);
-    assert_eq!(tg.fake.requests_for("answercallbackquery").len(), 2);
-    // /start asks, the next message answers.
-    let start = tg.say(private_text(user, "en", "/start"), user, 2).await;
-    assert_eq!(start[1], tg.tr(Locale::En, "start-ask-name"));
+    // Every press is answered: Accept, the confirmation, and this one.
+    assert_eq!(tg.fake.requests_for("answercallbackquery").len(), 3);
+    // The new account's /start: the policy first; Accept, then the name is asked and the next
+    // message answers.
+    let welcome = tg.say(private_text(user, "en", "/start"), user, 1).await;
+    assert!(
+        welcome[0].starts_with(&tg.tr(Locale::En, "start-welcome-first")),
+        "{welcome:?}"
+    );
+    let accept = last_buttons(&tg, user)[0].clone();
+    assert_eq!(accept.0, "Accept");
+    let start = tg
+        .say(callback(user, user, "en", &accept.1, 1), user, 3)
+        .await;
+    assert_eq!(start[2], tg.tr(Locale::En, "start-ask-name"));
     let saved = tg.say(private_text(user, "en", "Alex"), user, 1).await;
     assert_eq!(
         saved,
@@ -233,6 +257,7 @@ async fn in_groups_only_our_commands_and_replies_to_us_are_taken() {
     let tg = start(&[], fast(), Mode::Full).await;
     let group = -100_123;
     let user = 55;
+    accept_policy(&tg.t.db.pool, Platform::Telegram, "55").await;
     let ours = tg
         .say(
             group_text(group, user, "en", "/help@CreatorPilotBot"),
@@ -301,6 +326,7 @@ async fn send_csv_without_platform(tg: &Tg, user: i64, locale: Locale, file_id: 
 async fn documents_are_downloaded_and_oversized_ones_refused() {
     let tg = start(&[], fast(), Mode::Full).await;
     let user = 31;
+    accept_policy(&tg.t.db.pool, Platform::Telegram, "31").await;
     // The bytes reached the engine: the CSV importer read them and asks which platform they are for.
     send_csv_without_platform(&tg, user, Locale::En, "doc-1").await;
     assert_eq!(tg.fake.requests_for("getfile").len(), 1);
@@ -331,6 +357,7 @@ async fn documents_are_downloaded_and_oversized_ones_refused() {
 async fn a_png_document_becomes_the_logo_and_a_photo_is_explained() {
     let tg = start(&[], fast(), Mode::Full).await;
     let user = 32;
+    accept_policy(&tg.t.db.pool, Platform::Telegram, "32").await;
     let saved = tg
         .say(
             private_text(user, "fr", crate::invoices::FR_PROFILE),
@@ -768,6 +795,7 @@ async fn serve_answers_through_long_polling_and_exits_zero_on_sigterm() {
     let db = fresh_db().await;
     let data = tempfile::tempdir().unwrap();
     let work = tempfile::tempdir().unwrap();
+    accept_policy(&db.pool, Platform::Telegram, "314").await;
     let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_creatorpilot"))
         .arg("serve")
         .env_clear()
@@ -837,6 +865,7 @@ async fn a_scheduled_send_that_fails_midway_is_uncertain_not_repeated() {
 async fn deal_add_steps_offer_choices_and_cancel_as_inline_keyboards() {
     let tg = start(&[], fast(), Mode::Full).await;
     let user = 77;
+    accept_policy(&tg.t.db.pool, Platform::Telegram, "77").await;
     let asked = tg.say(private_text(user, "fr", "/deal add"), user, 1).await;
     assert!(
         asked[0].contains(&tg.tr(Locale::Fr, "deal-field-brand")),
@@ -917,6 +946,7 @@ async fn metrics_count_telegram_sends_accounts_and_job_waits() {
     // Telegram counters are process-wide (the clients are free functions): compare deltas.
     let sent = r#"creatorpilot_messages_sent_total{platform="telegram"}"#;
     let before = scrape(&tg.t.app).await;
+    accept_policy(&tg.t.db.pool, Platform::Telegram, "77").await;
 
     let reply = tg.say(private_text(77, "en", "/plan"), 77, 1).await;
     assert!(reply[0].starts_with("Your plan"), "{reply:?}");

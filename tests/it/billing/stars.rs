@@ -57,6 +57,7 @@ async fn stars_invoice_pre_checkout_payment_renewal_cancel_expiry_and_refund() {
     let tg = start(&[("OPERATOR_IDS", "telegram:4242")], fast(), Mode::Full).await;
     let fake = &tg.fake;
     let t = &tg.t;
+    crate::support::accept_policy(&t.db.pool, Platform::Telegram, &USER.to_string()).await;
 
     fake.push_update(private_text(USER, "en", "/upgrade creator"));
     let links = fake.wait_for("createinvoicelink", 1, WAIT).await;

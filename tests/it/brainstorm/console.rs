@@ -166,6 +166,7 @@ async fn a_full_brainstorm_then_the_plan_limit(locale: Locale) {
     ])
     .await;
     let h = ConsoleHarness::new().await;
+    h.accept_policy("alice").await;
     let follow_up = match locale {
         Locale::En => "shorter hooks please",
         Locale::Fr => "des accroches plus courtes",

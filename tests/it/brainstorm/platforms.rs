@@ -18,7 +18,7 @@ use crate::ai::fake::{Answer, FakeAi};
 use crate::channels::{count, say_on};
 use crate::discord::Harness;
 use crate::discord::fake::{self as discord_fake, APP_ID};
-use crate::support::TestApp;
+use crate::support::{TestApp, accept_policy};
 use crate::telegram::fake::{Recorded, callback, private_text};
 use crate::telegram::{self, RATE_TESTS, max_in_window, unescape};
 
@@ -203,6 +203,7 @@ async fn on_telegram_the_stream_is_edits_a_second_apart_then_one_message_per_ide
 
 /// The demo channels on the account of `user` on `platform` (created by a first message).
 async fn content_on(t: &TestApp, platform: Platform, user: &str) {
+    accept_policy(&t.db.pool, platform, user).await;
     say_on(t, platform, user, "/help").await;
     let id: Uuid = sqlx::query_scalar(
         "SELECT user_id FROM chat_identities WHERE platform = $1 AND external_id = $2",

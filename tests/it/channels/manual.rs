@@ -102,7 +102,9 @@ fn csv_file(name: &str, body: &str) -> Input {
     })
 }
 
+/// A file from a creator who accepted the privacy policy (see `channels::say_on`).
 pub(super) async fn send_file(t: &TestApp, user: &str, input: Input) -> Recorder {
+    accept_policy(&t.db.pool, Platform::Telegram, user).await;
     let r = Recorder::default();
     creatorpilot::bot::dispatch::handle(
         &t.app,

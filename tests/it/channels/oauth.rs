@@ -870,3 +870,42 @@ async fn connections_beyond_the_plan_after_a_downgrade_stop_syncing_and_keep_the
     assert!(summary.contains("YouTube: "), "{summary}");
     assert!(!summary.contains("YouTube: not synced"), "{summary}");
 }
+
+/// Nothing is synced for an account that has not accepted the policy in force: its connection's
+/// sync jobs end without a call to Google, until it accepts.
+#[tokio::test]
+async fn a_gated_account_is_not_synced_until_it_accepts_the_policy() {
+    let h = harness().await;
+    let q = connect(&h, "u1").await;
+    // The policy changes between the consent and Google's return.
+    sqlx::query("UPDATE consents SET policy_version = 0 WHERE scope = 'policy'")
+        .execute(&h.t.db.pool)
+        .await
+        .unwrap();
+    let (status, page) =
+        callback(&h, "youtube", &format!("code=CODE-1&state={}", q["state"])).await;
+    assert_eq!(status, 200, "{page}");
+    // The callback reads the channel's name; the sync would read its numbers.
+    let connected = h.fake.api_calls();
+    drain(&h.t).await;
+    assert_eq!(h.fake.api_calls(), connected);
+    assert_eq!(count(&h.t, "SELECT count(*) FROM analytics").await, 0);
+    assert_eq!(
+        count(
+            &h.t,
+            "SELECT count(*) FROM jobs WHERE kind = 'sync_channel' AND status = 'done'"
+        )
+        .await,
+        1
+    );
+    // The next day's sync, the policy still not accepted: nothing either.
+    enqueue_sync(&h, "gated-day-2").await;
+    drain(&h.t).await;
+    assert_eq!(h.fake.api_calls(), connected);
+
+    crate::support::accept_policy(&h.t.db.pool, Platform::Telegram, "u1").await;
+    enqueue_sync(&h, "accepted").await;
+    drain(&h.t).await;
+    assert!(h.fake.api_calls() > connected);
+    assert_eq!(count(&h.t, "SELECT count(*) FROM analytics").await, 3);
+}

@@ -515,6 +515,7 @@ async fn console_sync_and_disconnect(locale: creatorpilot::i18n::Locale) {
     let i18n = I18n::load().unwrap();
     let say = |m| i18n.render(locale, &m);
     let h = crate::support::ConsoleHarness::new().await;
+    h.accept_policy("alex").await;
     let args: &[&str] = match locale {
         creatorpilot::i18n::Locale::En => &[],
         creatorpilot::i18n::Locale::Fr => &["--lang", "fr"],

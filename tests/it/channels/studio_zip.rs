@@ -218,6 +218,7 @@ async fn console_import(locale: Locale) {
     let i18n = I18n::load().unwrap();
     let say = |m| i18n.render(locale, &m);
     let h = ConsoleHarness::new().await;
+    h.accept_policy("alice").await;
     let good = h.work_dir.path().join("TikTok Studio.zip");
     std::fs::write(&good, tiktok_studio()).unwrap();
     let bad = h.work_dir.path().join("export.zip");

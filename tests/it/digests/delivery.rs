@@ -89,7 +89,7 @@ async fn wait_for_count(t: &TestApp, what: &str, sql: &str, expected: i64, withi
     }
 }
 
-/// A creator with digests due now (00:00 UTC, never sent), one per `(platform, chat, locale)`.
+/// A creator who accepted the privacy policy, with digests due now (00:00 UTC, never sent), one per `(platform, chat, locale)`.
 async fn creator(t: &TestApp, name: &str, subscriptions: &[(&str, &str, &str)]) -> AccountId {
     // A plan with room for every destination listed (the free plan serves one).
     let plan = if subscriptions.len() > 1 {
@@ -104,6 +104,9 @@ async fn creator(t: &TestApp, name: &str, subscriptions: &[(&str, &str, &str)]) 
             .fetch_one(&t.db.pool)
             .await
             .unwrap();
+    creatorpilot::domain::consent::accept_policy(&t.db.pool, AccountId(id))
+        .await
+        .unwrap();
     for (platform, chat, locale) in subscriptions {
         // A Telegram group, or a Discord server channel: not the creator's DM.
         let shared = match *platform {

@@ -1,10 +1,12 @@
 //! Interactions end to end: signed HTTP (good, bad and missing signatures, PING), the gateway,
 //! buttons, modals, deferral of slow commands, and the creator's language from the interaction.
 
+use creatorpilot::bot::Platform;
 use serde_json::json;
 
 use crate::discord::Harness;
 use crate::discord::fake::{self, APP_ID};
+use crate::support::accept_policy;
 
 fn content(answer: &serde_json::Value) -> String {
     answer["data"]["content"]
@@ -118,12 +120,32 @@ async fn a_question_after_a_message_opens_a_modal_through_a_button() {
         .await;
     assert_eq!(answer["type"], 4);
     assert!(content(&answer).starts_with("Welcome"), "{answer}");
+    // A new account accepts the privacy policy first: Accept (primary), then "Read the policy".
+    let buttons = &answer["data"]["components"][0]["components"];
+    assert_eq!(buttons[0]["label"], "Accept", "{answer}");
+    assert_eq!(buttons[0]["style"], 1, "{answer}");
+    assert_eq!(buttons[1]["label"], "Read the policy", "{answer}");
+    let (_, accepted) = h
+        .post(&fake::button(
+            buttons[0]["custom_id"].as_str().unwrap(),
+            "42",
+            "en-US",
+            true,
+        ))
+        .await;
+    assert!(
+        content(&accepted).starts_with("Thank you: you accepted the privacy policy"),
+        "{accepted}"
+    );
 
-    // The modal cannot follow a message: a follow-up carries an "Answer" button.
+    // Then the onboarding goes on. The modal cannot follow a message: a follow-up carries an
+    // "Answer" button.
     let follow_up = h
         .fake
         .wait_for("follow-up", |r| {
-            r.method == "POST" && r.path == format!("/api/v10/webhooks/{APP_ID}/interaction-token")
+            r.method == "POST"
+                && r.path == format!("/api/v10/webhooks/{APP_ID}/interaction-token")
+                && r.json["content"] == "What should I call you?"
         })
         .await;
     assert_eq!(follow_up.query, "wait=true");
@@ -220,6 +242,8 @@ async fn the_gateway_carries_the_same_commands_without_privileged_intents() {
 #[tokio::test]
 async fn deal_add_is_a_modal_then_continue_buttons_open_the_next_pages() {
     let h = Harness::start(&[]).await;
+    accept_policy(&h.t.db.pool, Platform::Discord, "43").await;
+    accept_policy(&h.t.db.pool, Platform::Discord, "42").await;
     let add = json!([{ "name": "add", "type": 1, "options": [] }]);
     let (_, first) = h.post(&fake::command("deal", add, "42", "en-US")).await;
     assert_eq!(first["type"], 9, "{first}");
@@ -349,6 +373,7 @@ async fn stored_logo(h: &Harness) -> Option<Vec<u8>> {
 #[tokio::test]
 async fn an_attached_png_becomes_the_logo_and_other_hosts_are_never_fetched() {
     let h = Harness::start(&[]).await;
+    accept_policy(&h.t.db.pool, Platform::Discord, "42").await;
     let en = creatorpilot::i18n::Locale::En;
     let r = crate::engine::Recorder::default();
     creatorpilot::bot::dispatch::handle(
@@ -443,6 +468,7 @@ async fn an_attached_png_becomes_the_logo_and_other_hosts_are_never_fetched() {
 #[tokio::test]
 async fn an_attached_csv_is_imported() {
     let h = Harness::start(&[]).await;
+    accept_policy(&h.t.db.pool, Platform::Discord, "42").await;
     let csv = "date,views,likes\n2026-01-01,100,5\n2026-01-02,120,7\n";
     let attachment =
         h.fake
@@ -486,6 +512,7 @@ async fn an_attached_csv_is_imported() {
 #[tokio::test]
 async fn profile_set_asks_then_shows_the_identity_and_its_logo() {
     let h = Harness::start(&[]).await;
+    accept_policy(&h.t.db.pool, Platform::Discord, "42").await;
     let en = creatorpilot::i18n::Locale::En;
     let set = || {
         fake::command(

@@ -11,7 +11,9 @@ use crate::discord::fake;
 use crate::engine::{Recorder, incoming};
 use crate::support::*;
 
+/// A line from a creator who accepted the privacy policy (see `channels::say_on`).
 async fn say(t: &TestApp, platform: Platform, user: &str, line: &str) -> Recorder {
+    accept_policy(&t.db.pool, platform, user).await;
     let r = Recorder::default();
     handle(
         &t.app,
@@ -230,6 +232,7 @@ async fn linking_is_refused_for_two_paid_plans_or_a_platform_twice_and_codes_exp
 #[tokio::test]
 async fn a_code_from_telegram_entered_as_a_discord_slash_command_links_them() {
     let h = Harness::start(&[]).await;
+    accept_policy(&h.t.db.pool, Platform::Discord, "42").await;
     let issued = say(&h.t, Platform::Telegram, "100", "/link").await;
     let code = code_of(&issued);
     let (_, answer) = h

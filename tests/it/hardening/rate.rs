@@ -34,6 +34,8 @@ async fn a_burst_gets_the_first_n_answered_and_a_polite_sentence_after() {
     )
     .await;
     let (alex, camille) = (5001, 5002);
+    accept_policy(&tg.t.db.pool, Platform::Telegram, "5001").await;
+    accept_policy(&tg.t.db.pool, Platform::Telegram, "5002").await;
     // /start asks a name: the answer is not charged.
     let asked = tg.say(private_text(alex, "en", "/start"), alex, 2).await;
     assert_eq!(asked[1], tg.tr(Locale::En, "start-ask-name"));

@@ -635,11 +635,18 @@ mod summary {
 
     async fn digest_on_plan(plan: &str, answer: Answer) -> (String, FakeAi) {
         let fake = FakeAi::start(vec![answer]).await;
-        let t = app_with(&[
+        let summary = digest_through(&fake, plan, &[]).await;
+        (summary, fake)
+    }
+
+    /// The summary of a `/digest now` on `plan`, with `fake` as the model and `extra` settings.
+    async fn digest_through(fake: &FakeAi, plan: &str, extra: &[(&str, &str)]) -> String {
+        let mut env = vec![
             ("OPENAI_BASE_URL", fake.base_url.as_str()),
             ("OPENAI_API_KEY", "sk-test"),
-        ])
-        .await;
+        ];
+        env.extend_from_slice(extra);
+        let t = app_with(&env).await;
         let account = account(&t, "1").await;
         sqlx::query("UPDATE users SET plan = $1")
             .bind(plan)
@@ -648,8 +655,7 @@ mod summary {
             .unwrap();
         seed(&t, account).await;
         let r = say(&t, "1", "/digest now").await;
-        let blocks = first_reply(&r).blocks;
-        (blocks[1].clone(), fake)
+        first_reply(&r).blocks[1].clone()
     }
 
     #[tokio::test]
@@ -686,6 +692,34 @@ mod summary {
         assert!(summary.contains("1,590 views"), "{summary}");
         let (summary, _) = digest_with_model(Answer::Hang).await;
         assert!(summary.contains("1,590 views"), "{summary}");
+    }
+
+    #[tokio::test]
+    async fn a_backup_provider_writes_the_summary_when_the_primary_is_down() {
+        use crate::ai::anthropic_fake::{FakeAnthropic, Reply};
+        let written = "A steady day at 1,590 views.";
+        let fake = FakeAi::start(vec![Answer::Status(500), Answer::Status(500)]).await;
+        let claude = FakeAnthropic::start(vec![Reply::Text(written.into())]).await;
+        let summary = digest_through(
+            &fake,
+            "creator",
+            &[
+                ("AI_FALLBACK_KIND", "anthropic"),
+                ("AI_FALLBACK_BASE_URL", claude.base_url.as_str()),
+                ("AI_FALLBACK_API_KEY", "sk-ant"),
+                ("AI_FALLBACK_MODEL", "claude-test"),
+            ],
+        )
+        .await;
+        assert_eq!(summary, written, "the backup's summary is the one shown");
+        assert!(!fake.requests().is_empty(), "the primary was asked first");
+        let asked = claude.requests();
+        assert_eq!(asked.len(), 1);
+        assert!(
+            asked[0].body.to_string().contains("1,590 views"),
+            "the backup got the same facts: {}",
+            asked[0].body
+        );
     }
 }
 

@@ -17,7 +17,7 @@ use prometheus::{
 
 pub struct Metrics {
     registry: Registry,
-    /// Commands by name, platform and outcome (ok, user_error, internal_error).
+    /// Commands by name, platform and outcome (ok, user_error, rate_limited, internal_error).
     pub commands: IntCounterVec,
     pub command_seconds: HistogramVec,
     /// Jobs finished, by kind and outcome (done, retried, failed, uncertain).

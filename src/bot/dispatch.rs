@@ -42,6 +42,7 @@ pub async fn handle(app: &App, incoming: Incoming, r: &dyn Responder) {
     };
     let outcome = match &result {
         Ok(()) => "ok",
+        Err(CommandError::User(m)) if m.key == rate_limit::REFUSAL_KEY => "rate_limited",
         Err(CommandError::User(_)) => "user_error",
         Err(CommandError::Internal(_)) => "internal_error",
     };

@@ -13,6 +13,9 @@ use crate::app::App;
 use crate::bot::{AccountId, CommandError, Platform};
 use crate::i18n::msg;
 
+/// The refusal's locale key; the dispatcher counts these refusals as `rate_limited`.
+pub const REFUSAL_KEY: &str = "rate-limited";
+
 /// What the message being handled costs, in tokens.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Cost {
@@ -58,7 +61,7 @@ pub async fn charge(
             tracing::debug!(%account, wait, "command rate limit reached");
             // At least one second: "wait 0 seconds" reads like a bug.
             let seconds = (wait.ceil() as i64).max(1);
-            Err(msg("rate-limited").arg("seconds", seconds).into())
+            Err(msg(REFUSAL_KEY).arg("seconds", seconds).into())
         }
     }
 }

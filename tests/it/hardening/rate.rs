@@ -69,6 +69,16 @@ async fn a_burst_gets_the_first_n_answered_and_a_polite_sentence_after() {
         is_limited(&tg.t.app, Locale::Fr, &other[3], 60),
         "{other:?}"
     );
+    // The refusals are counted apart from the creators' own mistakes.
+    let help = |outcome| {
+        tg.t.app
+            .metrics
+            .commands
+            .with_label_values(&["help", "telegram", outcome])
+            .get()
+    };
+    assert_eq!(help("rate_limited"), 3);
+    assert_eq!(help("user_error"), 0);
     tg.shutdown().await;
 }
 

@@ -55,13 +55,6 @@ impl Blocked {
         }
     }
 
-    /// `/start` as if typed again (after the Accept of `/start`'s own welcome).
-    pub fn start() -> Blocked {
-        Blocked::Line {
-            line: "/start".into(),
-        }
-    }
-
     /// The input to route again, for a kept line or command.
     pub fn input(self) -> Option<Input> {
         match self {

@@ -3,8 +3,8 @@
 //! the OAuth page); an unknown payload falls back to the welcome. Asks the creator's name once.
 //!
 //! An account that has not accepted the privacy policy in force gets the welcome with the
-//! policy's summary (or what changed) and Accept first; Accept runs `/start` again, which then
-//! continues the onboarding.
+//! policy's summary (or what changed) and Accept first; Accept runs this `/start` again, payload
+//! included (the connection just made is shown then), which continues the onboarding.
 
 use crate::app::App;
 use crate::bot::args::Args;
@@ -26,7 +26,8 @@ pub async fn run(app: &App, inv: &Invocation, args: &Args, r: &dyn Responder) ->
             Standing::Never => msg("start-welcome-first"),
             Standing::Older(_) | Standing::Accepted => privacy::gate_intro(standing),
         };
-        return privacy::ask_acceptance(app, inv, standing, intro, Some(Blocked::start()), r).await;
+        let again = Blocked::of(&inv.input);
+        return privacy::ask_acceptance(app, inv, standing, intro, Some(again), r).await;
     }
     if let Some(payload) = args.text("payload") {
         // Prefixes are added here as modules issue deep links (e.g. "link-").

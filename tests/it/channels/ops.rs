@@ -388,6 +388,18 @@ async fn the_daily_quota_budget_comes_from_the_settings() {
     );
 }
 
+/// The `/start` payload of the OAuth page's link back to the Telegram bot.
+fn start_payload(page: &str) -> String {
+    let start = page
+        .find("https://t.me/CreatorPilotBot?start=oauth-")
+        .unwrap_or_else(|| panic!("no link back in {page}"));
+    page[start..]
+        .trim_start_matches("https://t.me/CreatorPilotBot?start=")
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect()
+}
+
 #[tokio::test]
 async fn the_oauth_page_links_back_to_the_telegram_bot() {
     let h = harness_with(&[]).await;
@@ -398,14 +410,7 @@ async fn the_oauth_page_links_back_to_the_telegram_bot() {
     let state = connect(&h, "u1").await["state"].clone();
     let (status, page) = callback(&h, "youtube", &format!("code=C&state={state}")).await;
     assert_eq!(status, 200, "{page}");
-    let start = page
-        .find("https://t.me/CreatorPilotBot?start=oauth-")
-        .unwrap_or_else(|| panic!("no link back in {page}"));
-    let payload: String = page[start..]
-        .trim_start_matches("https://t.me/CreatorPilotBot?start=")
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-        .collect();
+    let payload = start_payload(&page);
     assert!(page.contains(">Back to Telegram</a>"), "{page}");
     // Telegram's limit for a start parameter.
     assert!(payload.len() <= 64, "{payload}");
@@ -621,5 +626,32 @@ async fn a_provider_that_never_answers_is_reported_unavailable() {
         )
         .await,
         0
+    );
+}
+
+#[tokio::test]
+async fn the_link_back_after_a_policy_change_shows_the_connection_once_accepted() {
+    let h = harness_with(&[]).await;
+    h.t.app
+        .telegram_username
+        .set("CreatorPilotBot".into())
+        .unwrap();
+    let state = connect(&h, "u1").await["state"].clone();
+    let (status, page) = callback(&h, "youtube", &format!("code=C&state={state}")).await;
+    assert_eq!(status, 200, "{page}");
+    // The policy changes before the creator follows the link back.
+    sqlx::query("UPDATE consents SET policy_version = 0 WHERE scope = 'policy'")
+        .execute(&h.t.db.pool)
+        .await
+        .unwrap();
+    let line = format!("/start {}", start_payload(&page));
+    let r = crate::engine::send(&h.t, "u1", "u1", Input::Line(line)).await;
+    let asked = crate::engine::only_reply(&r);
+    assert!(!asked.blocks.join("\n").contains("Lena Cooks"), "{asked:?}");
+    let accept = crate::engine::action_id(&asked, "Accept");
+    let text = press(&h, "u1", accept).await.texts().join("\n");
+    assert!(
+        text.contains("The channel you just connected") && text.contains("YouTube (Lena Cooks)"),
+        "{text}"
     );
 }

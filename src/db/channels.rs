@@ -752,14 +752,22 @@ pub struct SyncTarget {
     pub notify_locale: String,
 }
 
-pub async fn sync_targets(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<SyncTarget>> {
+/// Active OAuth connections with somewhere to report to, of accounts that accepted the privacy
+/// policy `policy_version` (or a later one): a gated account's channels get no daily sync.
+pub async fn sync_targets(
+    db: impl PgExecutor<'_>,
+    policy_version: i32,
+) -> sqlx::Result<Vec<SyncTarget>> {
     sqlx::query_as(
         "SELECT id, user_id, provider, notify_platform, notify_chat_id, notify_locale
-         FROM platforms
+         FROM platforms p
          WHERE source = 'oauth' AND status = 'active' AND notify_platform IS NOT NULL
            AND notify_chat_id IS NOT NULL AND notify_locale IS NOT NULL
+           AND EXISTS (SELECT 1 FROM consents c WHERE c.user_id = p.user_id
+                       AND c.scope = 'policy' AND c.policy_version >= $1)
          ORDER BY id",
     )
+    .bind(policy_version)
     .fetch_all(db)
     .await
 }

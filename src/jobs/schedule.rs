@@ -40,9 +40,11 @@ pub async fn tick(app: &App) -> anyhow::Result<()> {
     refresh_gauges(app).await
 }
 
-/// One sync per active connection and UTC day (deduplicated on connection + date).
+/// One sync per active connection and UTC day (deduplicated on connection + date), for accounts
+/// that accepted the policy in force (the job checks again: the policy may change meanwhile).
 async fn schedule_channel_syncs(app: &App, now: DateTime<Utc>) -> anyhow::Result<()> {
-    for target in db::channels::sync_targets(&app.db).await? {
+    let accepted = crate::domain::consent::POLICY_VERSION;
+    for target in db::channels::sync_targets(&app.db, accepted).await? {
         let Some(platform) = Platform::parse(&target.notify_platform) else {
             continue;
         };

@@ -10,6 +10,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use creatorpilot::bot::{Button, Platform};
+use creatorpilot::domain::consent::POLICY_VERSION;
 use serde_json::json;
 
 use super::{Web, count, drain, say, serve, web_app};
@@ -628,7 +629,7 @@ async fn youtube_round_trip_sync_and_revocation() {
     assert_eq!(h.fake.forms("refresh_token").len(), 2);
     assert_eq!(h.sent.0.lock().unwrap().len(), 2);
     assert!(
-        creatorpilot::db::channels::sync_targets(&h.t.db.pool)
+        creatorpilot::db::channels::sync_targets(&h.t.db.pool, POLICY_VERSION)
             .await
             .unwrap()
             .is_empty()
@@ -898,12 +899,15 @@ async fn a_gated_account_is_not_synced_until_it_accepts_the_policy() {
         .await,
         1
     );
-    // The next day's sync, the policy still not accepted: nothing either.
+    // The daily schedule leaves it out; a sync queued before the change does nothing either.
+    let targets = || creatorpilot::db::channels::sync_targets(&h.t.db.pool, POLICY_VERSION);
+    assert!(targets().await.unwrap().is_empty());
     enqueue_sync(&h, "gated-day-2").await;
     drain(&h.t).await;
     assert_eq!(h.fake.api_calls(), connected);
 
     crate::support::accept_policy(&h.t.db.pool, Platform::Telegram, "u1").await;
+    assert_eq!(targets().await.unwrap().len(), 1);
     enqueue_sync(&h, "accepted").await;
     drain(&h.t).await;
     assert!(h.fake.api_calls() > connected);

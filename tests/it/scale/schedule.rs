@@ -34,15 +34,19 @@ async fn two_instances_ticking_together_enqueue_and_run_each_due_job_once() {
         })
         .collect();
     due_subscriptions(&t, 30).await;
-    // Five OAuth connections due their daily sync; their creator chats are on Discord, which
-    // neither instance runs here, so the sync jobs stay queued for this test to count.
+    // Five OAuth connections of creators who accepted the policy, due their daily sync; their
+    // chats are on Discord, which neither instance runs here, so the sync jobs stay queued for
+    // this test to count.
     sqlx::query(
         "WITH u AS (INSERT INTO users (name) SELECT 'synced ' || i FROM generate_series(1, 5) i
-                    RETURNING id)
+                    RETURNING id),
+              c AS (INSERT INTO consents (user_id, scope, policy_version)
+                    SELECT id, 'policy', $1 FROM u)
          INSERT INTO platforms (user_id, provider, source, notify_platform, notify_chat_id,
                                 notify_locale)
          SELECT id, 'youtube', 'oauth', 'discord', '42', 'en' FROM u",
     )
+    .bind(creatorpilot::domain::consent::POLICY_VERSION)
     .execute(&t.db.pool)
     .await
     .unwrap();

@@ -8,11 +8,23 @@ use super::oauth::{Harness, callback, connect, enqueue_sync, harness_with};
 use super::{count, drain, say};
 use crate::engine::{Recorder, incoming};
 
-/// Connects YouTube for `user` through the real callback; the first sync stays queued.
-async fn connected(h: &Harness, user: &str) {
+/// Connects YouTube for `user` through the real callback; the first sync stays queued. Returns
+/// the page the callback showed.
+async fn connected(h: &Harness, user: &str) -> String {
     let state = connect(h, user).await["state"].clone();
     let (status, page) = callback(h, "youtube", &format!("code=C&state={state}")).await;
     assert_eq!(status, 200, "{page}");
+    page
+}
+
+/// A harness whose Telegram bot is @CreatorPilotBot, so OAuth pages link back to it.
+async fn telegram_harness() -> Harness {
+    let h = harness_with(&[]).await;
+    h.t.app
+        .telegram_username
+        .set("CreatorPilotBot".into())
+        .unwrap();
+    h
 }
 
 async fn press(h: &Harness, user: &str, id: String) -> Recorder {
@@ -402,14 +414,8 @@ fn start_payload(page: &str) -> String {
 
 #[tokio::test]
 async fn the_oauth_page_links_back_to_the_telegram_bot() {
-    let h = harness_with(&[]).await;
-    h.t.app
-        .telegram_username
-        .set("CreatorPilotBot".into())
-        .unwrap();
-    let state = connect(&h, "u1").await["state"].clone();
-    let (status, page) = callback(&h, "youtube", &format!("code=C&state={state}")).await;
-    assert_eq!(status, 200, "{page}");
+    let h = telegram_harness().await;
+    let page = connected(&h, "u1").await;
     let payload = start_payload(&page);
     assert!(page.contains(">Back to Telegram</a>"), "{page}");
     // Telegram's limit for a start parameter.
@@ -631,14 +637,8 @@ async fn a_provider_that_never_answers_is_reported_unavailable() {
 
 #[tokio::test]
 async fn the_link_back_after_a_policy_change_shows_the_connection_once_accepted() {
-    let h = harness_with(&[]).await;
-    h.t.app
-        .telegram_username
-        .set("CreatorPilotBot".into())
-        .unwrap();
-    let state = connect(&h, "u1").await["state"].clone();
-    let (status, page) = callback(&h, "youtube", &format!("code=C&state={state}")).await;
-    assert_eq!(status, 200, "{page}");
+    let h = telegram_harness().await;
+    let page = connected(&h, "u1").await;
     // The policy changes before the creator follows the link back.
     sqlx::query("UPDATE consents SET policy_version = 0 WHERE scope = 'policy'")
         .execute(&h.t.db.pool)

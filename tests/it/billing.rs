@@ -12,7 +12,7 @@ use std::sync::Arc;
 use creatorpilot::bot::{Button, Input, Platform};
 use creatorpilot::i18n::{Locale, msg};
 
-use crate::engine::{Recorder, incoming};
+use crate::engine::{Recorder, send_on};
 use crate::support::*;
 
 pub const WEBHOOK_SECRET: &str = "whsec_test_secret";
@@ -74,26 +74,11 @@ pub async fn billing() -> Billing {
 /// Runs a line as `user` on `platform`, in their DM, as a creator who accepted the privacy
 /// policy (see `channels::say_on`).
 pub async fn run(t: &TestApp, platform: Platform, user: &str, line: &str) -> Recorder {
-    crate::support::accept_policy(&t.db.pool, platform, user).await;
-    let r = Recorder::default();
-    creatorpilot::bot::dispatch::handle(
-        &t.app,
-        incoming(platform, user, user, Input::Line(line.into())),
-        &r,
-    )
-    .await;
-    r
+    crate::channels::say_on(t, platform, user, line).await
 }
 
 pub async fn press(t: &TestApp, platform: Platform, user: &str, id: &str) -> Recorder {
-    let r = Recorder::default();
-    creatorpilot::bot::dispatch::handle(
-        &t.app,
-        incoming(platform, user, user, Input::Button(id.into())),
-        &r,
-    )
-    .await;
-    r
+    send_on(t, platform, user, user, Input::Button(id.into())).await
 }
 
 /// A creator who accepted the privacy policy.

@@ -16,7 +16,7 @@ use std::sync::{Arc, Mutex};
 use creatorpilot::bot::{Button, Destination, Input, Notifier, Platform, Reply, SendOutcome};
 use tokio_util::sync::CancellationToken;
 
-use crate::engine::{Recorder, incoming};
+use crate::engine::{Recorder, send_on};
 use crate::support::{TestApp, accept_policy, app_with};
 
 /// Sends one line as a Telegram user in their DM (the same engine path as every front end).
@@ -29,14 +29,7 @@ pub async fn say(t: &TestApp, user: &str, line: &str) -> Recorder {
 /// in `privacy::gate`).
 pub async fn say_on(t: &TestApp, platform: Platform, user: &str, line: &str) -> Recorder {
     accept_policy(&t.db.pool, platform, user).await;
-    let r = Recorder::default();
-    creatorpilot::bot::dispatch::handle(
-        &t.app,
-        incoming(platform, user, user, Input::Line(line.into())),
-        &r,
-    )
-    .await;
-    r
+    send_on(t, platform, user, user, Input::Line(line.into())).await
 }
 
 /// `/connect PROVIDER`, then "Accept and connect" on the consent screen: the replies to the
@@ -61,14 +54,7 @@ pub async fn connect_and_accept(
     let Some(accept) = accept else {
         return asked;
     };
-    let r = Recorder::default();
-    creatorpilot::bot::dispatch::handle(
-        &t.app,
-        incoming(platform, user, user, Input::Button(accept)),
-        &r,
-    )
-    .await;
-    r
+    send_on(t, platform, user, user, Input::Button(accept)).await
 }
 
 pub async fn count(t: &TestApp, sql: &str) -> i64 {

@@ -240,16 +240,23 @@ pub fn incoming(platform: Platform, user: &str, chat: &str, input: Input) -> Inc
     }
 }
 
+/// One input from a `platform` user in chat `chat`, straight to the engine (no policy
+/// accepted): the replies it got.
+pub async fn send_on(
+    t: &TestApp,
+    platform: Platform,
+    user: &str,
+    chat: &str,
+    input: Input,
+) -> Recorder {
+    let r = Recorder::default();
+    creatorpilot::bot::dispatch::handle(&t.app, incoming(platform, user, chat, input), &r).await;
+    r
+}
+
 /// One input from a Telegram user in chat `chat`, straight to the engine (no policy accepted).
 pub async fn send(t: &TestApp, user: &str, chat: &str, input: Input) -> Recorder {
-    let r = Recorder::default();
-    creatorpilot::bot::dispatch::handle(
-        &t.app,
-        incoming(Platform::Telegram, user, chat, input),
-        &r,
-    )
-    .await;
-    r
+    send_on(t, Platform::Telegram, user, chat, input).await
 }
 
 #[tokio::test]

@@ -11,7 +11,7 @@ use creatorpilot::domain::accounts;
 use creatorpilot::domain::invoices;
 use creatorpilot::i18n::{I18n, Locale, Msg, msg};
 
-use crate::engine::{Recorder, incoming};
+use crate::engine::Recorder;
 use crate::support::*;
 
 macro_rules! in_both_languages_inv {
@@ -274,15 +274,7 @@ async fn foreign_creator_with_vat_gets_an_english_invoice_with_totals_per_rate()
 
 /// A line from Telegram creator 42, who accepted the privacy policy (see `channels::say_on`).
 pub(crate) async fn dispatch(t: &TestApp, line: &str) -> Recorder {
-    accept_policy(&t.db.pool, Platform::Telegram, "42").await;
-    let r = Recorder::default();
-    creatorpilot::bot::dispatch::handle(
-        &t.app,
-        incoming(Platform::Telegram, "42", "42", Input::Line(line.into())),
-        &r,
-    )
-    .await;
-    r
+    crate::channels::say_on(t, Platform::Telegram, "42", line).await
 }
 
 async fn numbers_of(t: &TestApp) -> Vec<String> {
@@ -664,12 +656,7 @@ async fn numbering_follows_the_siret_across_forget_and_return() {
         ),
         "/invoice create 1".to_owned(),
     ] {
-        creatorpilot::bot::dispatch::handle(
-            &t.app,
-            incoming(Platform::Telegram, "43", "43", Input::Line(line)),
-            &Recorder::default(),
-        )
-        .await;
+        crate::engine::send(&t, "43", "43", Input::Line(line)).await;
     }
     let keys: Vec<(String, i32)> =
         sqlx::query_as("SELECT issuer_key, last_number FROM invoice_series ORDER BY issuer_key")

@@ -5,7 +5,7 @@ use creatorpilot::bot::{IncomingFile, Input, Platform};
 use creatorpilot::i18n::{Locale, msg};
 
 use super::{count, say, say_on};
-use crate::engine::{Recorder, incoming};
+use crate::engine::Recorder;
 use crate::support::*;
 
 #[tokio::test]
@@ -105,14 +105,7 @@ fn csv_file(name: &str, body: &str) -> Input {
 /// A file from a creator who accepted the privacy policy (see `channels::say_on`).
 pub(super) async fn send_file(t: &TestApp, user: &str, input: Input) -> Recorder {
     accept_policy(&t.db.pool, Platform::Telegram, user).await;
-    let r = Recorder::default();
-    creatorpilot::bot::dispatch::handle(
-        &t.app,
-        incoming(Platform::Telegram, user, user, input),
-        &r,
-    )
-    .await;
-    r
+    crate::engine::send(t, user, user, input).await
 }
 
 #[tokio::test]

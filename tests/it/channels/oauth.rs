@@ -578,18 +578,7 @@ async fn youtube_round_trip_sync_and_revocation() {
         .last()
         .cloned()
         .expect("a reconnect button");
-    let r = crate::engine::Recorder::default();
-    creatorpilot::bot::dispatch::handle(
-        &h.t.app,
-        crate::engine::incoming(
-            Platform::Telegram,
-            "u1",
-            "u1",
-            creatorpilot::bot::Input::Button(button),
-        ),
-        &r,
-    )
-    .await;
+    let r = crate::engine::press(&h.t, "u1", &button).await;
     let links = r
         .replies
         .lock()

@@ -6,7 +6,7 @@ use creatorpilot::bot::{Button, Input, Platform};
 
 use super::oauth::{Harness, callback, connect, enqueue_sync, harness_with};
 use super::{count, drain, say};
-use crate::engine::{Recorder, incoming};
+use crate::engine::Recorder;
 
 /// Connects YouTube for `user` through the real callback; the first sync stays queued. Returns
 /// the page the callback showed.
@@ -28,14 +28,7 @@ async fn telegram_harness() -> Harness {
 }
 
 async fn press(h: &Harness, user: &str, id: String) -> Recorder {
-    let r = Recorder::default();
-    creatorpilot::bot::dispatch::handle(
-        &h.t.app,
-        incoming(Platform::Telegram, user, user, Input::Button(id)),
-        &r,
-    )
-    .await;
-    r
+    crate::engine::press(&h.t, user, &id).await
 }
 
 fn action_buttons(r: &Recorder) -> Vec<(String, String)> {

@@ -14,10 +14,9 @@ use chrono::Utc;
 use secrecy::SecretString;
 use serde_json::json;
 
-use creatorpilot::bot::{Button, Input, Platform};
+use creatorpilot::bot::Button;
 
 use super::{Web, count, drain, enqueue_sync, say, serve, web_app};
-use crate::engine::{Recorder, incoming};
 
 struct Fake {
     /// Every form the token endpoint received.
@@ -622,13 +621,7 @@ async fn disconnect_and_forget_revoke_the_grant_at_tiktok() {
             _ => None,
         })
         .expect("a keep-history button");
-    let r = Recorder::default();
-    creatorpilot::bot::dispatch::handle(
-        &h.t.app,
-        incoming(Platform::Telegram, "u1", "u1", Input::Button(keep)),
-        &r,
-    )
-    .await;
+    let r = crate::engine::press(&h.t, "u1", &keep).await;
     let text = r.texts().join("\n");
     assert!(text.contains("I gave up my access at TikTok"), "{text}");
     let revoked: Vec<String> = fake
@@ -650,12 +643,7 @@ async fn disconnect_and_forget_revoke_the_grant_at_tiktok() {
             Button::Link { .. } => None,
         })
         .expect("a confirm button");
-    creatorpilot::bot::dispatch::handle(
-        &h.t.app,
-        incoming(Platform::Telegram, "u2", "u2", Input::Button(confirm)),
-        &Recorder::default(),
-    )
-    .await;
+    crate::engine::press(&h.t, "u2", &confirm).await;
     drain(&h.t).await;
     let revoked: Vec<String> = fake
         .revoke_forms

@@ -375,16 +375,12 @@ async fn an_attached_png_becomes_the_logo_and_other_hosts_are_never_fetched() {
     let h = Harness::start(&[]).await;
     accept_policy(&h.t.db.pool, Platform::Discord, "42").await;
     let en = creatorpilot::i18n::Locale::En;
-    let r = crate::engine::Recorder::default();
-    creatorpilot::bot::dispatch::handle(
-        &h.t.app,
-        crate::engine::incoming(
-            creatorpilot::bot::Platform::Discord,
-            "42",
-            "710",
-            creatorpilot::bot::Input::Line(crate::invoices::FR_PROFILE.into()),
-        ),
-        &r,
+    crate::engine::send_on(
+        &h.t,
+        creatorpilot::bot::Platform::Discord,
+        "42",
+        "710",
+        creatorpilot::bot::Input::Line(crate::invoices::FR_PROFILE.into()),
     )
     .await;
     let edit_of_original = |r: &fake::Recorded| {
@@ -529,16 +525,12 @@ async fn profile_set_asks_then_shows_the_identity_and_its_logo() {
         h.t.app.i18n.tr(en, "profile-form-title")
     );
 
-    let r = crate::engine::Recorder::default();
-    creatorpilot::bot::dispatch::handle(
-        &h.t.app,
-        crate::engine::incoming(
-            creatorpilot::bot::Platform::Discord,
-            "42",
-            "710",
-            creatorpilot::bot::Input::Line(crate::invoices::FR_PROFILE.into()),
-        ),
-        &r,
+    crate::engine::send_on(
+        &h.t,
+        creatorpilot::bot::Platform::Discord,
+        "42",
+        "710",
+        creatorpilot::bot::Input::Line(crate::invoices::FR_PROFILE.into()),
     )
     .await;
     let (_, shown) = h.post(&set()).await;

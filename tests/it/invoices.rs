@@ -277,6 +277,18 @@ pub(crate) async fn dispatch(t: &TestApp, line: &str) -> Recorder {
     crate::channels::say_on(t, Platform::Telegram, "42", line).await
 }
 
+/// Every invoice fell due two days ago, and the overdue reminders queued for them are due now.
+pub(crate) async fn make_overdue(t: &TestApp) {
+    sqlx::query("UPDATE invoices SET due_date = current_date - 2")
+        .execute(&t.db.pool)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE jobs SET run_at = now() WHERE kind = 'invoice_overdue'")
+        .execute(&t.db.pool)
+        .await
+        .unwrap();
+}
+
 async fn numbers_of(t: &TestApp) -> Vec<String> {
     sqlx::query_scalar("SELECT number FROM invoices WHERE kind = 'invoice' ORDER BY number")
         .fetch_all(&t.db.pool)
@@ -736,14 +748,7 @@ async fn reminders_for_late_payments_and_deliveries() {
     assert_eq!(sent.0.lock().unwrap().clone(), vec![delivery]);
 
     // The brand is late.
-    sqlx::query("UPDATE invoices SET due_date = current_date - 2")
-        .execute(&t.db.pool)
-        .await
-        .unwrap();
-    sqlx::query("UPDATE jobs SET run_at = now() WHERE kind = 'invoice_overdue'")
-        .execute(&t.db.pool)
-        .await
-        .unwrap();
+    crate::invoices::make_overdue(&t).await;
     drain(&t).await;
     let texts = sent.0.lock().unwrap().clone();
     assert_eq!(texts.len(), 2, "{texts:?}");

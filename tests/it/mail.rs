@@ -321,14 +321,7 @@ async fn brand_reminders_are_opt_in_per_deal() {
         "{:?}",
         r.texts()
     );
-    sqlx::query("UPDATE invoices SET due_date = current_date - 2")
-        .execute(&t.db.pool)
-        .await
-        .unwrap();
-    sqlx::query("UPDATE jobs SET run_at = now() WHERE kind = 'invoice_overdue'")
-        .execute(&t.db.pool)
-        .await
-        .unwrap();
+    crate::invoices::make_overdue(&t).await;
     drain(&t).await;
     let messages = smtp.wait_for(1);
     std::thread::sleep(Duration::from_millis(300));

@@ -21,7 +21,7 @@ use crate::bot::{
 };
 use crate::commands::{self, ButtonAction, CommandName};
 use crate::domain::accounts;
-use crate::domain::consent::{self, Standing};
+use crate::domain::consent::Standing;
 use crate::domain::rate_limit::{self, Cost};
 use crate::i18n::{Locale, msg};
 
@@ -34,9 +34,9 @@ pub async fn handle(app: &App, incoming: Incoming, r: &dyn Responder) {
         .or(incoming.platform_locale)
         .unwrap_or_default();
     let result = match invocation(app, incoming).await {
-        Ok(inv) => {
+        Ok((inv, standing)) => {
             locale = inv.locale;
-            route(app, &inv, r).await
+            route(app, &inv, standing, r).await
         }
         Err(e) => Err(CommandError::Internal(e)),
     };
@@ -67,7 +67,8 @@ pub async fn handle(app: &App, incoming: Incoming, r: &dyn Responder) {
     );
 }
 
-async fn invocation(app: &App, incoming: Incoming) -> anyhow::Result<Invocation> {
+/// The invocation, and where its account stands with the privacy policy (read with the account).
+async fn invocation(app: &App, incoming: Incoming) -> anyhow::Result<(Invocation, Standing)> {
     let account = accounts::resolve(
         &app.db,
         incoming.platform,
@@ -80,7 +81,7 @@ async fn invocation(app: &App, incoming: Incoming) -> anyhow::Result<Invocation>
         .or(account.locale)
         .or(incoming.platform_locale)
         .unwrap_or(Locale::En);
-    Ok(Invocation {
+    let inv = Invocation {
         account: account.id,
         platform: incoming.platform,
         is_operator: app
@@ -91,11 +92,16 @@ async fn invocation(app: &App, incoming: Incoming) -> anyhow::Result<Invocation>
         locale,
         is_admin: incoming.is_admin,
         input: incoming.input,
-    })
+    };
+    Ok((inv, account.policy))
 }
 
-async fn route(app: &App, inv: &Invocation, r: &dyn Responder) -> CommandResult {
-    let standing = consent::standing(&app.db, inv.account).await?;
+async fn route(
+    app: &App,
+    inv: &Invocation,
+    standing: Standing,
+    r: &dyn Responder,
+) -> CommandResult {
     let gated = !standing.accepted();
     if gated && let Some((blocked, cost)) = refused_before_running(app, inv) {
         return refuse(app, inv, standing, blocked, cost, r).await;
@@ -208,7 +214,8 @@ async fn after_accept(
                     input,
                     ..inv.clone()
                 };
-                route(app, &replayed, r).await
+                // Run right after the press that recorded the acceptance.
+                route(app, &replayed, Standing::Accepted, r).await
             }
             None => Ok(()),
         },

@@ -13,11 +13,17 @@ pub struct AccountRow {
     pub plan: String,
     pub locale: Option<String>,
     pub created_at: chrono::DateTime<chrono::Utc>,
+    /// The latest privacy policy version the account accepted (`None`: never).
+    pub policy_version: Option<i32>,
 }
 
+/// Read with every message (`domain::accounts::resolve`): the policy standing comes with the
+/// account, in the same statement.
 macro_rules! account_columns {
     () => {
-        "id, name, email, plan, locale, created_at"
+        "id, name, email, plan, locale, created_at,
+         (SELECT max(policy_version) FROM consents
+          WHERE consents.user_id = users.id AND consents.scope = 'policy') AS policy_version"
     };
 }
 

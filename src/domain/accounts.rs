@@ -4,6 +4,7 @@ use sqlx::PgPool;
 
 use crate::bot::{AccountId, Platform};
 use crate::db;
+use crate::domain::consent::Standing;
 use crate::domain::plans::PlanName;
 use crate::domain::privacy;
 use crate::i18n::Locale;
@@ -15,6 +16,8 @@ pub struct Account {
     pub plan: PlanName,
     /// The language saved with `/language`.
     pub locale: Option<Locale>,
+    /// Where it stands with the privacy policy in force.
+    pub policy: Standing,
 }
 
 impl From<db::accounts::AccountRow> for Account {
@@ -24,6 +27,7 @@ impl From<db::accounts::AccountRow> for Account {
             name: row.name,
             plan: PlanName::parse(&row.plan).unwrap_or_default(),
             locale: row.locale.as_deref().and_then(Locale::from_tag),
+            policy: Standing::of(row.policy_version),
         }
     }
 }

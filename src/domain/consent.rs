@@ -38,19 +38,24 @@ pub enum Standing {
 }
 
 impl Standing {
+    /// From the latest policy version accepted (`None`: never).
+    pub fn of(latest: Option<i32>) -> Standing {
+        match latest {
+            None => Standing::Never,
+            Some(v) if v < POLICY_VERSION => Standing::Older(v),
+            Some(_) => Standing::Accepted,
+        }
+    }
+
     pub fn accepted(self) -> bool {
         self == Standing::Accepted
     }
 }
 
 pub async fn standing(db: &sqlx::PgPool, account: AccountId) -> sqlx::Result<Standing> {
-    Ok(
-        match db::consents::latest_version(db, account, POLICY_SCOPE).await? {
-            None => Standing::Never,
-            Some(v) if v < POLICY_VERSION => Standing::Older(v),
-            Some(_) => Standing::Accepted,
-        },
-    )
+    Ok(Standing::of(
+        db::consents::latest_version(db, account, POLICY_SCOPE).await?,
+    ))
 }
 
 /// Records the acceptance of the policy in force, unless it is already recorded (a second
